@@ -1,0 +1,248 @@
+"""Answers about North Koreans arriving in South Korea, straight from the period table.
+
+Only single calendar years are ranked, compared or charted. MOU publishes 1998 as everyone
+recorded up to that year and 1999–2001 only combined; 2023's first half is a partial figure
+superseded by the full year. Those rows are explained, never passed off as years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+from bot.facts.records import DefectorPeriod, Facts, PeriodKind
+
+MOU_NAME = "South Korea's Ministry of Unification (MOU)"
+
+
+@dataclass(frozen=True, slots=True)
+class YearAnswer:
+    period: DefectorPeriod
+    rank: int  # 1 = most arrivals among single calendar years
+    ranked_years: int
+    first_ranked: int
+    last_ranked: int
+    previous: DefectorPeriod | None  # the single year before, when published as one
+    context: tuple[str, ...]
+    partial: DefectorPeriod | None  # an earlier partial figure for the same year
+
+    @property
+    def change(self) -> int | None:
+        return None if self.previous is None else self.period.total - self.previous.total
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.previous is None or not self.previous.total:
+            return None
+        return 100 * (self.period.total - self.previous.total) / self.previous.total
+
+
+@dataclass(frozen=True, slots=True)
+class BucketAnswer:
+    """A year inside a period MOU publishes only as a bucket."""
+
+    year: int
+    period: DefectorPeriod
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoData:
+    year: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    total: int
+    male: int
+    female: int
+    since_label: str
+    peak: DefectorPeriod
+    lowest: DefectorPeriod
+    latest: DefectorPeriod
+    trend: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpanAnswer:
+    first_year: int
+    last_year: int
+    total: int
+    periods: tuple[DefectorPeriod, ...]
+    highest: DefectorPeriod | None
+    lowest: DefectorPeriod | None
+    note: str
+
+
+class SpanError(ValueError):
+    """A span the published table cannot answer exactly."""
+
+
+def fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def signed(n: int) -> str:
+    return f"+{n:,}" if n > 0 else f"−{abs(n):,}" if n < 0 else "±0"
+
+
+def years_available(facts: Facts) -> str:
+    years = facts.years
+    buckets = [p for p in facts.periods if p.kind is PeriodKind.AGGREGATE]
+    parts = [_bucket_phrase(p) for p in sorted(buckets, key=lambda p: p.last_year)]
+    parts.append(f"every single year {years[0].last_year}–{years[-1].last_year}")
+    return "; ".join(parts)
+
+
+def _bucket_phrase(p: DefectorPeriod) -> str:
+    if p.first_year is None:
+        return f"{p.last_year} (as everyone recorded up to the end of {p.last_year})"
+    return f"{p.first_year}–{p.last_year} (combined)"
+
+
+def _rank(facts: Facts, period: DefectorPeriod) -> int:
+    # Competition ranking: equal totals share a rank.
+    return 1 + sum(1 for p in facts.years if p.total > period.total)
+
+
+def _drops(facts: Facts) -> list[tuple[DefectorPeriod, DefectorPeriod]]:
+    ys = facts.years
+    return [(a, b) for a, b in pairwise(ys) if b.last_year == a.last_year + 1]
+
+
+def peak(facts: Facts) -> DefectorPeriod:
+    return max(facts.years, key=lambda p: p.total)
+
+
+def lowest(facts: Facts) -> DefectorPeriod:
+    return min(facts.years, key=lambda p: p.total)
+
+
+def _context(facts: Facts, period: DefectorPeriod, previous: DefectorPeriod | None) -> list[str]:
+    lines: list[str] = []
+    top = peak(facts)
+    if period is top:
+        lines.append(f"Peak year: {fmt(top.total)} arrivals, the most of any year on record.")
+    steps = _drops(facts)
+    if steps and previous is not None:
+        biggest_fall = min(steps, key=lambda s: s[1].total - s[0].total)
+        if biggest_fall[1] is period:
+            lines.append(
+                f"The largest fall on record: {fmt(previous.total - period.total)} fewer than "
+                f"{previous.last_year}."
+            )
+    if period.last_year == 2012:
+        lines.append("Kim Jong Un's first full year in power: border controls tightened.")
+    if period.last_year == 2020:
+        lines.append(
+            "After COVID-19 North Korea shut its borders in 2020: arrivals dropped from "
+            "thousands to the low hundreds."
+        )
+    if period is lowest(facts):
+        lines.append(f"The lowest single year on record ({fmt(period.total)}).")
+    return lines
+
+
+def answer_year(facts: Facts, year: int) -> YearAnswer | BucketAnswer | NoData:
+    single = facts.year_by_number.get(year)
+    if single is not None:
+        previous = facts.year_by_number.get(year - 1)
+        partial = next(
+            (p for p in facts.periods if p.kind is PeriodKind.PARTIAL and p.last_year == year), None
+        )
+        ys = facts.years
+        return YearAnswer(
+            period=single,
+            rank=_rank(facts, single),
+            ranked_years=len(ys),
+            first_ranked=ys[0].last_year,
+            last_ranked=ys[-1].last_year,
+            previous=previous,
+            context=tuple(_context(facts, single, previous)),
+            partial=partial,
+        )
+    for p in facts.periods:
+        if p.kind is PeriodKind.AGGREGATE and p.first_year is not None and p.covers(year):
+            return BucketAnswer(
+                year, p,
+                f"{year} is published only combined: {fmt(p.total)} for "
+                f"{p.first_year}–{p.last_year}. MOU gives no figure for {year} alone.",
+            )
+        if p.kind is PeriodKind.AGGREGATE and p.first_year is None and p.last_year == year:
+            return BucketAnswer(
+                year, p,
+                f"{fmt(p.total)} is everyone recorded up to the end of {year} (the article "
+                f"labels it {year}); MOU publishes no figure for {year} alone.",
+            )
+    return NoData(
+        year,
+        f"There is no figure for {year}. The data covers {years_available(facts)}.",
+    )
+
+
+def overview(facts: Facts) -> Overview:
+    counted = [p for p in facts.periods if p.kind is not PeriodKind.PARTIAL]
+    top, low, latest = peak(facts), lowest(facts), facts.years[-1]
+    drop_2012 = _change(facts, 2012)
+    trend = (
+        f"Arrivals climbed to a peak of {fmt(top.total)} in {top.last_year}, fell by "
+        f"{fmt(-drop_2012) if drop_2012 else '?'} in 2012 and have stayed in the low hundreds "
+        f"since the 2020 border closure ({latest.last_year}: {fmt(latest.total)})."
+    )
+    return Overview(
+        total=sum(p.total for p in counted),
+        male=sum(p.male for p in counted),
+        female=sum(p.female for p in counted),
+        since_label="since records began",
+        peak=top,
+        lowest=low,
+        latest=latest,
+        trend=trend,
+    )
+
+
+def _change(facts: Facts, year: int) -> int | None:
+    a, b = facts.year_by_number.get(year - 1), facts.year_by_number.get(year)
+    return None if a is None or b is None else b.total - a.total
+
+
+def span(facts: Facts, first: int, last: int) -> SpanAnswer:
+    if last < first:
+        raise SpanError(f"`to_year` ({last}) must not come before `year` ({first}).")
+    chosen: list[DefectorPeriod] = []
+    for p in sorted(facts.periods, key=lambda p: p.last_year):
+        if p.kind is PeriodKind.PARTIAL:
+            continue  # the full year is in the table
+        lo = p.first_year if p.first_year is not None else p.last_year
+        overlaps = lo <= last and p.last_year >= first
+        if not overlaps:
+            continue
+        if p.kind is PeriodKind.AGGREGATE and p.first_year is None:
+            raise SpanError(
+                f"{p.last_year} is published only as everyone recorded up to the end of "
+                f"{p.last_year} ({fmt(p.total)}), so a span cannot include it. "
+                f"Start from {p.last_year + 1} or later."
+            )
+        if p.kind is PeriodKind.AGGREGATE and not (first <= lo and p.last_year <= last):
+            raise SpanError(
+                f"{lo}–{p.last_year} is published only combined ({fmt(p.total)}), so a span "
+                f"must include all of those years or none of them."
+            )
+        chosen.append(p)
+    ys = facts.years
+    if not chosen or last > ys[-1].last_year:
+        raise SpanError(f"That span is outside the data, which covers {years_available(facts)}.")
+    singles = [p for p in chosen if p.is_year]
+    note = ""
+    if any(not p.is_year for p in chosen):
+        note = "Includes years published only combined; highest and lowest count single years only."
+    return SpanAnswer(
+        first_year=first,
+        last_year=last,
+        total=sum(p.total for p in chosen),
+        periods=tuple(chosen),
+        highest=max(singles, key=lambda p: p.total) if singles else None,
+        lowest=min(singles, key=lambda p: p.total) if singles else None,
+        note=note,
+    )

@@ -1,0 +1,165 @@
+"""Turn what a user types into a UN member state: names, aliases, ISO codes, then fuzzy.
+
+Also knows the places people ask about that are not rows of the table (Palestine, the Holy
+See, Kosovo, Taiwan, Western Sahara), so those get an explanation instead of "not found".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+from rapidfuzz import fuzz, process
+
+from bot.facts.records import Facts, MemberState
+
+NOT_MEMBERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "Palestine": (
+        ("Palestine", "State of Palestine", "PSE", "PS", "Palestinian territories",
+         "Palestinian Authority", "Gaza", "West Bank"),
+        "The State of Palestine is not a UN member state (it has been a non-member observer "
+        "state since 2012), so it is not a row of this table. Its recognition by the 193 "
+        "members is what this table records: try `/recognition summary`. In the Oslo Accords "
+        "(1993) the PLO recognized the State of Israel.",
+    ),
+    "Holy See": (
+        ("Holy See", "Vatican", "Vatican City", "VAT", "VA"),
+        "The Holy See (Vatican City) is a non-member observer state of the UN, not one of the "
+        "193 member states, so it is not a row of this table.",
+    ),
+    "Kosovo": (
+        ("Kosovo", "XK", "XKX"),
+        "Kosovo is not a UN member state, so it is not a row of this table.",
+    ),
+    "Taiwan": (
+        ("Taiwan", "Republic of China", "ROC", "TWN", "TW", "Chinese Taipei"),
+        "Taiwan (Republic of China) is not a UN member state, so it is not a row of this table.",
+    ),
+    "Western Sahara": (
+        ("Western Sahara", "Sahrawi Arab Democratic Republic", "SADR", "ESH", "EH"),
+        "Western Sahara is not a UN member state, so it is not a row of this table.",
+    ),
+}
+
+ISRAEL_NOTE = (
+    "Israel is one of the 193 UN member states. Following the article, it counts itself among "
+    "the states recognizing Israel; it does not recognize the State of Palestine."
+)
+
+AUTO_ACCEPT = 90  # fuzzy score at which a typo resolves without asking
+SUGGEST = 55  # weakest score still worth suggesting
+AUTOCOMPLETE_FUZZY = 75
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("&", " and ")
+    text = re.sub(r"[^\w\s-]", "", text)  # "Côte d'Ivoire" → "cote divoire", "U.K." → "uk"
+    text = re.sub(r"[\s_-]+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    state: MemberState
+    note: str = ""  # e.g. the Israel explanation
+
+
+@dataclass(frozen=True, slots=True)
+class NotMember:
+    name: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    query: str
+    suggestions: tuple[MemberState, ...]
+
+
+class NameIndex:
+    """Exact and fuzzy lookup over names, aliases and ISO codes of one :class:`Facts`."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self._exact: dict[str, MemberState] = {}
+        self._keys: list[str] = []  # fuzzy keys, parallel to _owners
+        self._owners: list[MemberState] = []
+        self._labels: list[str] = []  # the text shown for each key
+        for m in facts.members:
+            for text in (m.name, *m.aliases):
+                key = normalize(text)
+                self._exact.setdefault(key, m)
+                self._keys.append(key)
+                self._owners.append(m)
+                self._labels.append(text)
+            for code in (m.iso2, m.iso3):
+                self._exact.setdefault(normalize(code), m)
+        self._not_members = {
+            normalize(alias): (name, text)
+            for name, (aliases, text) in NOT_MEMBERS.items()
+            for alias in aliases
+        }
+
+    def resolve(self, query: str) -> Resolved | NotMember | Unknown:
+        key = normalize(query)
+        if key in self._not_members:
+            name, text = self._not_members[key]
+            return NotMember(name, text)
+        state = self._exact.get(key)
+        if state is None and key:
+            ranked = self._ranked(key, limit=8)
+            if ranked and ranked[0][1] >= AUTO_ACCEPT and (
+                len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5
+            ):
+                state = ranked[0][0]
+            else:
+                suggestions = tuple(m for m, score in ranked if score >= SUGGEST)[:3]
+                return Unknown(query, suggestions)
+        if state is None:
+            return Unknown(query, ())
+        return Resolved(state, ISRAEL_NOTE if state.iso3 == "ISR" else "")
+
+    def _ranked(self, key: str, limit: int) -> list[tuple[MemberState, float]]:
+        """Best score per distinct state, best first."""
+        best: dict[str, tuple[MemberState, float]] = {}
+        for _, score, idx in process.extract(key, self._keys, scorer=fuzz.WRatio, limit=limit * 3):
+            owner = self._owners[idx]
+            if owner.iso3 not in best or best[owner.iso3][1] < score:
+                best[owner.iso3] = (owner, score)
+        return sorted(best.values(), key=lambda t: (-t[1], t[0].name))[:limit]
+
+    @cached_property
+    def _sorted_names(self) -> list[MemberState]:
+        return sorted(self.facts.members, key=lambda m: normalize(m.name))
+
+    def autocomplete(self, partial: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(label, value) pairs for Discord's autocomplete: prefix matches first, then fuzzy."""
+        key = normalize(partial)
+        if not key:
+            return [(m.name, m.name) for m in self._sorted_names[:limit]]
+        out: dict[str, tuple[str, str]] = {}
+
+        def add(m: MemberState, label: str) -> None:
+            if m.iso3 not in out and len(out) < limit:
+                shown = m.name if normalize(label) == normalize(m.name) else f"{m.name} ({label})"
+                out[m.iso3] = (shown[:100], m.name)
+
+        if key in self._exact:  # an exact name, alias or ISO code goes first
+            m = self._exact[key]
+            is_code = key in (m.iso2.casefold(), m.iso3.casefold())
+            add(m, key.upper() if is_code else m.name)
+        for test in (str.startswith, str.__contains__):
+            for k, owner, label in zip(self._keys, self._owners, self._labels, strict=True):
+                if test(k, key):
+                    add(owner, label)
+        # Typos: only when plain matching found little, and only for close matches, so the
+        # list never fills up with noise (and the fuzzy pass stays off the common path).
+        if len(out) < 3 and len(key) >= 3:
+            for m, score in self._ranked(key, limit=5):
+                if score >= AUTOCOMPLETE_FUZZY:
+                    add(m, m.name)
+        return list(out.values())
