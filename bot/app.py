@@ -1,0 +1,89 @@
+"""The discord.py bot: intents, mentions, cogs, the error handler and command sync."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.about",)
+APOLOGY = "Something went wrong — it has been logged."
+
+
+class FactQuizTree(app_commands.CommandTree):
+    """Answers every failure ephemerally, so no user ever sees "The application did not
+    respond" or a traceback; unexpected errors are logged with the interaction id."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        message = _polite(error)
+        if message is None:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("interaction %s (/%s) failed", interaction.id, command,
+                      exc_info=(type(error), error, error.__traceback__))
+            message = APOLOGY
+        await send_ephemeral(interaction, message)
+
+
+def _polite(error: app_commands.AppCommandError) -> str | None:
+    """The answer for errors that are the user's situation, not a bug."""
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works in servers only."
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the {needed} permission to use this command."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little — try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return None
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
+    """Reply privately whether or not the interaction was answered already."""
+    try:
+        if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+            # After a public deferral Discord turns the first follow-up into the (public)
+            # answer; remove the unanswered "thinking…" message so the reply stays private.
+            original = await interaction.original_response()
+            if original.flags.loading:
+                await interaction.delete_original_response()
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=True, **kwargs)
+        else:
+            await interaction.response.send_message(content, ephemeral=True, **kwargs)
+    except discord.HTTPException:
+        log.warning("could not deliver an ephemeral reply to interaction %s", interaction.id)
+
+
+class FactQuizBot(commands.Bot):
+    def __init__(self, services: Services, **options: Any) -> None:
+        # The bot never joins voice: silence discord.py's start-up warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        options.setdefault("intents", discord.Intents.default())  # no privileged intents
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no message commands; slash only
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),  # no reply can ping anyone
+            tree_cls=FactQuizTree,
+            **options,
+        )
+        self.services = services
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        guild_id = self.services.settings.dev_guild_id
+        if guild_id is not None:
+            # Guild commands update instantly; global sync only on demand (python -m bot sync)
+            # because Discord limits command creates to 200 a day per guild.
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the development server %s", len(synced), guild_id)

@@ -1,0 +1,134 @@
+"""``python -m bot [run|ask|sync|load-data|migrate|quiz-sample]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot import logs
+from bot.facts.files import DataError
+from bot.services import Services, StartupError, open_services
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=(
+        "factquiz: with DISCORD_TOKEN set, connect to Discord; without it, open the local "
+        "playground."))
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default)")
+    ask = sub.add_parser("ask", help="run one command through the local stand-in and print the reply")
+    ask.add_argument("line", help='the command as typed in Discord, e.g. "/defectors year:2012"')
+    ask.add_argument("--json", action="store_true",
+                     help="print the request bodies the bot sent, one JSON object per line")
+    ask.add_argument("--as-moderator", action="store_true",
+                     help="send the command as a member with Manage Server")
+    ask.add_argument("--save-attachments", metavar="DIR", type=Path,
+                     help="write the files the bot attached into DIR")
+    sync = sub.add_parser("sync", help="sync slash commands with Discord (needs DISCORD_TOKEN)")
+    sync.add_argument("--guild", type=int, help="sync to one server instead of globally")
+    load = sub.add_parser("load-data", help="validate data/ and load it into the database")
+    load.add_argument("--data-dir", type=Path, help="load from this folder instead of data/")
+    sub.add_parser("migrate", help="apply database migrations up to head")
+    sample = sub.add_parser("quiz-sample", add_help=False,
+                            help="print generated quiz questions (see quiz-sample --help)")
+    sample.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"factquiz: configuration error: {exc}", file=sys.stderr)
+        return 2
+    quiet = args.command in ("ask", "quiz-sample")
+    logs.configure(logging.WARNING if quiet and settings.log_level == "INFO"
+                   else settings.log_level_number, settings.discord_token)
+    command = args.command or "run"
+    try:
+        return asyncio.run(_dispatch(command, args, settings))
+    except StartupError as exc:
+        print(f"factquiz: cannot start: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _with_services(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
+    services = await open_services(settings)
+    try:
+        return await work(services)
+    finally:
+        await services.close()
+
+
+async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
+    if command == "migrate":
+        from bot.db import migrate
+        from bot.db.engine import create_engine
+
+        engine = create_engine(settings.database_url)
+        try:
+            await migrate.upgrade(engine)
+            print(f"database at revision {await migrate.current_revision(engine)}")
+        finally:
+            await engine.dispose()
+        return 0
+    if command == "load-data":
+        return await _load_data(settings, args.data_dir)
+    if command == "ask":
+        from bot.local.ask import ask
+
+        return await _with_services(settings, lambda s: ask(
+            s, args.line, as_json=args.json, moderator=args.as_moderator,
+            save_dir=args.save_attachments))
+    if command == "quiz-sample":
+        from bot.quiz.questions import sample
+
+        return await _with_services(settings, lambda s: asyncio.to_thread(
+            sample.main, args.rest, s.facts.facts))
+    if command == "sync":
+        from bot.runner import sync_commands
+
+        if settings.local:
+            print("factquiz: sync needs DISCORD_TOKEN (the playground syncs by itself)",
+                  file=sys.stderr)
+            return 2
+        return await _with_services(settings, lambda s: sync_commands(s, args.guild))
+    # run
+    if settings.local:
+        from bot.local.playground import run_playground
+
+        return await _with_services(settings, run_playground)
+    from bot.runner import run_discord
+
+    return await _with_services(settings, run_discord)
+
+
+async def _load_data(settings: Settings, data_dir: Path | None) -> int:
+    from bot.db import migrate
+    from bot.db.engine import create_engine
+    from bot.facts import store
+
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        result = await store.load(engine, data_dir or settings.data_dir)
+    except DataError as exc:
+        print(f"factquiz: data not loaded, nothing changed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    if result.changed:
+        print(f"loaded {result.rows} rows (data version {result.digest})")
+    else:
+        print(f"data unchanged (version {result.digest}); nothing written")
+    return 0

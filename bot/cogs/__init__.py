@@ -1,0 +1,1 @@
+"""Discord adapters: each cog turns interactions into core calls and results into embeds."""

@@ -1,0 +1,12 @@
+"""Every table the bot owns, in one place (for schema checks and tooling)."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlmodel import SQLModel
+
+
+def all_tables() -> MetaData:
+    import bot.facts.models  # noqa: F401  (importing registers the tables)
+
+    return SQLModel.metadata

@@ -1,0 +1,103 @@
+"""Start a bot against a fresh stand-in, in this process, and hand back a driver.
+
+Used by the tests, the playground, ``ask`` and the benchmarks: the same bot, the same cogs,
+only the Discord on the other end is local.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import discord
+import yarl
+from discord.http import Route
+
+from bot.app import FactQuizBot
+from bot.local.driver import LocalDiscord
+from bot.local.standin import StandIn
+from bot.services import Services
+
+READY_TIMEOUT = 15.0
+
+
+@contextlib.contextmanager
+def point_discord_at(api_url: str, gateway_url: str) -> Iterator[None]:
+    """Send discord.py's REST calls and gateway connection to the stand-in.
+
+    Both are class attributes, so this is process-wide: one stand-in per process.
+    """
+    old_base, old_gateway = Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    Route.BASE = api_url
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    try:
+        yield
+    finally:
+        Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
+
+
+async def start_bot(bot: discord.Client, token: str) -> asyncio.Task[None]:
+    """Log in, connect, and wait until the bot is ready (or fail with its error)."""
+    task = asyncio.create_task(bot.start(token), name="bot")
+    ready = asyncio.create_task(bot.wait_until_ready())
+    done, _ = await asyncio.wait({task, ready}, timeout=READY_TIMEOUT,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if ready not in done:
+        ready.cancel()
+        if task.done():
+            task.result()  # raises the bot's own error
+        raise TimeoutError("the bot did not become ready")
+    return task
+
+
+async def stop_bot(bot: discord.Client, task: asyncio.Task[None] | None) -> None:
+    # close() leaves view timeout tasks pending; stop the views first.
+    for view in list(getattr(bot, "persistent_views", [])):
+        view.stop()
+    view_store = getattr(getattr(bot, "_connection", None), "_view_store", None)
+    for view in list(getattr(view_store, "_views", {}).values()) if view_store else []:
+        with contextlib.suppress(Exception):
+            if hasattr(view, "stop"):
+                view.stop()
+    await bot.close()
+    if task is not None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    services: Services,
+    *,
+    standin: StandIn | None = None,
+    sync: bool = True,
+    bot_factory: Callable[..., FactQuizBot] = FactQuizBot,
+    **bot_options: Any,
+) -> AsyncIterator[LocalDiscord]:
+    """A bot connected to a stand-in with one server (#general, #quiz) and one member."""
+    own = standin is None
+    standin = standin or StandIn()
+    if own:
+        await standin.start()
+    task = None
+    bot = None
+    try:
+        guild = next(iter(standin.guilds.values()), None) or standin.add_guild(
+            "factquiz playground", channels=("general", "quiz"))
+        user = standin.add_user("player", "Player")
+        with point_discord_at(standin.api_url, standin.gateway_url):
+            # A short guild_ready_timeout: the stand-in sends every guild at once.
+            bot_options.setdefault("guild_ready_timeout", 0.01)
+            bot = bot_factory(services, **bot_options)
+            task = await start_bot(bot, standin.token)
+            if sync:
+                await bot.tree.sync()
+            yield LocalDiscord(standin, guild, next(iter(guild.channels.values())), user, bot)
+    finally:
+        if bot is not None:
+            with point_discord_at(standin.api_url, standin.gateway_url):
+                await stop_bot(bot, task)
+        if own:
+            await standin.stop()

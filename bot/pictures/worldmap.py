@@ -1,0 +1,224 @@
+"""The world map: which UN member states recognize Israel, Palestine, both or neither.
+
+Colouring rules (also in ``data/geo/PROVENANCE.md``):
+
+* A polygon takes a category colour only if its ISO 3166-1 numeric code is a UN member's
+  code. Territories with a code of their own are not members and stay grey: Greenland,
+  Western Sahara, Taiwan, Palestine itself, Puerto Rico, Hong Kong, New Caledonia, …
+  Greenland belongs to the Kingdom of Denmark, but Natural Earth draws it as its own unit and
+  colouring it would make Denmark's position look like a fifth of the map.
+* Natural Earth also draws units with no ISO code. Somaliland and Northern Cyprus are, for
+  the UN, parts of Somalia and Cyprus, so they take those members' colours. Kosovo (not a
+  UN member), the Siachen Glacier (disputed) and Australia's Indian Ocean Territories stay grey.
+* Members too small to see at this size get a dot in their colour; Tuvalu, missing from the
+  1:50m file, is only a dot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import numpy as np
+from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path
+
+from bot.facts.recognition import category_counts, status_at
+from bot.facts.records import SNAPSHOT_DATE, Category, Facts
+from bot.pictures._dots import spread
+from bot.pictures._figure import FONT, INK, MUTED, PAGE, new_figure, to_png
+from bot.pictures._geometry import Feature, MapFrame, equal_earth, load_world
+
+RGB = tuple[int, int, int]
+
+# Okabe–Ito colours: told apart with every common colour-vision deficiency (checked with the
+# Machado 2009 simulation: ΔE ≥ 17 between any two of them and the grey), and mid-toned, so
+# they hold up on a light page whichever Discord theme surrounds the image.
+PALETTE: Mapping[Category, RGB] = MappingProxyType({
+    Category.BOTH: (0, 158, 115),  # bluish green
+    Category.ISRAEL_ONLY: (0, 114, 178),  # blue
+    Category.PALESTINE_ONLY: (230, 159, 0),  # orange
+    Category.NEITHER: (240, 228, 66),  # yellow
+})
+NON_MEMBER_RGB: RGB = (189, 189, 189)
+OCEAN_RGB: RGB = (234, 241, 247)
+_BORDER = "#FFFFFF"
+_DOT_EDGE = "#2B2B2B"
+_GLOBE_EDGE = "#B8C4CF"
+
+LEGEND_LABELS: Mapping[Category, str] = MappingProxyType({
+    Category.BOTH: "Both",
+    Category.ISRAEL_ONLY: "Israel only",
+    Category.PALESTINE_ONLY: "Palestine only",
+    Category.NEITHER: "Neither",
+})
+
+WIDTH_PX, HEIGHT_PX = 1200, 660
+FRAME = MapFrame(width_px=WIDTH_PX, height_px=HEIGHT_PX, left_px=20.0, top_px=66.0,
+                 scale=214.0, north=84.0, south=-60.0)
+
+# Natural Earth units without an ISO code that the UN counts as part of a member state.
+ATTACHED: Mapping[str, str] = MappingProxyType({"Somaliland": "706", "N. Cyprus": "196"})
+# Members absent from the 1:50m file: drawn as a dot at (lon, lat).
+HAND_PLACED: Mapping[str, tuple[float, float]] = MappingProxyType({"798": (179.2, -8.5)})
+# Below this many square pixels a state is a few specks at most: give it a dot as well.
+DOT_BELOW_PX2 = 8.0
+_DOT_DIAMETER_PX = 6.0
+_DOT_GAP_PX = 1.0
+
+VC_ARTICLE = "Visual Capitalist, “Mapped: Which Countries Recognize Israel or Palestine, or Both?”"
+
+
+def map_pixel(lon: float, lat: float) -> tuple[float, float]:
+    """Where (lon, lat) lands in the rendered map: (column, row) from the top-left corner."""
+    return FRAME.to_pixel(lon, lat)
+
+
+def _hex(rgb: RGB) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def _member_code(feature: Feature) -> str:
+    return feature.id or ATTACHED.get(feature.name, "")
+
+
+@functools.cache
+def _paths() -> tuple[tuple[Path, ...], tuple[str, ...], Path]:
+    """One compound path per unit (all its rings), its member code, and the globe's outline.
+
+    Built once per process: only the colours change from one map to the next.
+    """
+    world = load_world(south=FRAME.south)
+    paths = []
+    for feature in world.features:
+        vertices = np.concatenate(feature.rings)
+        codes = np.full(len(vertices), Path.LINETO, dtype=Path.code_type)
+        start = 0
+        for ring in feature.rings:
+            codes[start] = Path.MOVETO
+            codes[start + len(ring) - 1] = Path.CLOSEPOLY
+            start += len(ring)
+        paths.append(Path(vertices, codes))
+    member_codes = tuple(_member_code(f) for f in world.features)
+    return tuple(paths), member_codes, Path(world.outline, closed=True)
+
+
+@functools.cache
+def _dots(members: frozenset[str]) -> Mapping[str, tuple[float, float]]:
+    """Members (ISO numeric → projected x, y) that get a dot, nudged apart so none is hidden."""
+    largest: dict[str, Feature] = {}
+    for feature in load_world(south=FRAME.south).features:
+        code = _member_code(feature)
+        if code in members and (code not in largest or feature.largest > largest[code].largest):
+            largest[code] = feature
+    # Judged by the largest single polygon: the Bahamas' or the Solomons' total area is
+    # visible on paper, but spread over specks no colour can be made out.
+    wanted = {code: f.anchor for code, f in largest.items()
+              if f.largest * FRAME.scale**2 < DOT_BELOW_PX2}
+    for code, (lon, lat) in HAND_PLACED.items():
+        if code in members and code not in largest:
+            x, y = equal_earth(lon, lat)
+            wanted[code] = (float(x), float(y))
+    codes = sorted(wanted)
+    moved = spread(np.array([wanted[c] for c in codes]),
+                   (_DOT_DIAMETER_PX + _DOT_GAP_PX) / FRAME.scale)
+    return MappingProxyType({c: (float(x), float(y)) for c, (x, y) in zip(codes, moved,
+                                                                           strict=True)})
+
+
+def _member_codes(facts: Facts) -> frozenset[str]:
+    return frozenset(m.iso_numeric for m in facts.members)
+
+
+def small_state_pixels(facts: Facts) -> dict[str, tuple[float, float]]:
+    """ISO3 → (column, row) of the centre of each small state's dot in the rendered map."""
+    by_code = {m.iso_numeric: m.iso3 for m in facts.members}
+    return {by_code[code]: FRAME.xy_to_pixel(x, y)
+            for code, (x, y) in _dots(_member_codes(facts)).items()}
+
+
+def unplaced_members(facts: Facts) -> list[str]:
+    """ISO3 codes of members the map could not draw (neither a polygon nor a dot)."""
+    drawn = set(_paths()[1]) | set(_dots(_member_codes(facts)))
+    return sorted(m.iso3 for m in facts.members if m.iso_numeric not in drawn)
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _source_lines(facts: Facts, as_of: dt.date) -> tuple[str, str]:
+    changes = [e for e in facts.events if e.change != "none" and e.effective <= as_of]
+    base = f"Source: {VC_ARTICLE} ({SNAPSHOT_DATE.isoformat()})"
+    if changes:
+        base += (f", updated with {len(changes)} dated change{'s' * (len(changes) != 1)} "
+                 f"to {changes[-1].effective.isoformat()} (recognitions, cut or restored "
+                 "relations).")
+    else:
+        base += "."
+    rules = ("Israel counts itself; cutting or suspending relations counts as not recognizing. "
+             "Dots mark states too small to see. Grey: not a UN member state. "
+             "Boundaries: Natural Earth.")
+    return base, rules
+
+
+def render_recognition_map(facts: Facts, as_of: dt.date) -> bytes:
+    """PNG (1200×660) of the 193 members coloured by category at the end of ``as_of``."""
+    statuses = status_at(facts, as_of)
+    colour_of = {
+        facts.member_by_iso3[iso3].iso_numeric: _hex(PALETTE[s.category])
+        for iso3, s in statuses.items()
+    }
+    paths, member_codes, outline = _paths()
+    grey = _hex(NON_MEMBER_RGB)
+
+    fig = new_figure(WIDTH_PX, HEIGHT_PX)
+    ax = fig.add_axes(FRAME.axes_rect())
+    ax.set_axis_off()
+    (x0, x1), (y0, y1) = FRAME.limits()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+
+    globe = PathPatch(outline, facecolor=_hex(OCEAN_RGB), edgecolor=_GLOBE_EDGE, linewidth=0.8)
+    ax.add_patch(globe)
+    countries = PathCollection(
+        list(paths),
+        facecolors=[colour_of.get(code, grey) for code in member_codes],
+        edgecolors=_BORDER, linewidths=0.3,
+    )
+    countries.set_clip_path(globe)  # trims the antimeridian copies at the globe's edge
+    ax.add_collection(countries)
+
+    dots = _dots(_member_codes(facts))
+    codes = sorted(dots)
+    xy = np.array([dots[c] for c in codes])
+    size_pt = _DOT_DIAMETER_PX * 72 / fig.dpi
+    ax.scatter(xy[:, 0], xy[:, 1], s=size_pt**2, c=[colour_of[c] for c in codes],
+               edgecolors=_DOT_EDGE, linewidths=0.5, zorder=3, clip_on=False)
+
+    counts = category_counts(statuses)
+    fig.text(0.5, 1 - 14 / HEIGHT_PX, "Who recognizes Israel, Palestine, or both?",
+             ha="center", va="top", fontsize=17, fontweight="bold", color=INK, family=FONT)
+    fig.text(0.5, 1 - 42 / HEIGHT_PX,
+             f"The {len(statuses)} UN member states as of {_long_date(as_of)}",
+             ha="center", va="top", fontsize=12, color=MUTED, family=FONT)
+
+    handles = [Patch(facecolor=_hex(PALETTE[c]), edgecolor="none") for c in Category]
+    labels = [f"{LEGEND_LABELS[c]}: {counts[c.value]:,}" for c in Category]
+    handles.append(Patch(facecolor=grey, edgecolor="none"))
+    labels.append("Not a UN member state")
+    handles.append(Line2D([], [], linestyle="none", marker="o", markersize=size_pt,
+                          markerfacecolor=PAGE,
+                          markeredgecolor=_DOT_EDGE, markeredgewidth=0.5))
+    labels.append("Small state (dot)")
+    fig.legend(handles, labels, loc="upper center", ncols=len(handles), frameon=False,
+               bbox_to_anchor=(0.5, 1 - 584 / HEIGHT_PX), fontsize=11, handlelength=1.4,
+               columnspacing=1.6, prop={"family": FONT, "size": 11}, labelcolor=INK)
+    for i, line in enumerate(_source_lines(facts, as_of)):
+        fig.text(0.5, (18 - i * 13) / HEIGHT_PX + 0.0, line, ha="center", va="bottom",
+                 fontsize=8, color=MUTED, family=FONT)
+    return to_png(fig)

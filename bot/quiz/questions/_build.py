@@ -1,0 +1,82 @@
+"""Small helpers the families share: assembling a Question, picking and ordering options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Mapping, Sequence
+
+from bot.quiz.questions.model import (
+    FALSE,
+    TRUE,
+    Difficulty,
+    ParamValue,
+    Question,
+    Topic,
+    freeze_params,
+)
+
+
+def make(
+    *,
+    family: str,
+    key: str,
+    topic: Topic,
+    difficulty: Difficulty,
+    text: str,
+    options: Sequence[str],
+    answer: str,
+    explanation: str,
+    source: str,
+    as_of: dt.date,
+    params: Mapping[str, ParamValue],
+) -> Question:
+    """``key`` is the parameter part of the id ("2012", "FRA@2025-12-09", "" for none)."""
+    sep = "" if not key or key.startswith("@") else ":"
+    return Question(
+        id=f"{family}{sep}{key}",
+        family=family,
+        topic=topic,
+        difficulty=difficulty,
+        text=text,
+        options=tuple(options),
+        answer_index=list(options).index(answer),
+        explanation=explanation,
+        source=source,
+        as_of=as_of,
+        params=freeze_params(params),
+    )
+
+
+def shuffled(rng: random.Random, answer: str, distractors: Sequence[str]) -> list[str]:
+    options = [answer, *distractors]
+    rng.shuffle(options)
+    return options
+
+
+def ascending(answer: int, distractors: Sequence[int], show: Callable[[int], str]) -> list[str]:
+    """Numbers read best in order; the order also gives nothing away."""
+    return [show(v) for v in sorted([answer, *distractors])]
+
+
+def true_false(truth: bool) -> tuple[list[str], str]:
+    return [TRUE, FALSE], TRUE if truth else FALSE
+
+
+def pick_spread(
+    rng: random.Random, candidates: Sequence[int], k: int, ok: Callable[[int, list[int]], bool]
+) -> list[int] | None:
+    """Up to ``k`` random candidates, each accepted only if ``ok(candidate, chosen)``."""
+    pool = list(candidates)
+    rng.shuffle(pool)
+    chosen: list[int] = []
+    for c in pool:
+        if ok(c, chosen):
+            chosen.append(c)
+            if len(chosen) == k:
+                return chosen
+    return None
+
+
+def in_band(value: float, answer: float, low: float, high: float) -> bool:
+    return value >= 0 and answer * low <= value <= answer * high

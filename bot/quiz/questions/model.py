@@ -1,0 +1,85 @@
+"""The quiz question record, and the limits every question must fit.
+
+A question is plain, frozen data so it can be logged, serialized to JSON lines by the sample
+CLI, stored with a round, and re-checked later by :func:`bot.quiz.questions.validator.validate`
+from its ``params`` alone.
+
+``as_of`` convention (what date a question's answer holds for):
+
+* recognition questions: the date the statuses are taken at, also written in the text;
+* defectors questions: 31 December of the last single calendar year in the data (2025-12-31
+  with the current files), because every figure asked is final for complete years up to then;
+* questions from the articles' text: the date the article's own figures are stated for. The
+  recognition article says "as of November 14, 2023"; the defectors article gives no
+  publication date in the text we hold, and its newest figure is "2023 (as of June)", so its
+  facts are dated 2023-06-30 rather than inventing a publication day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+Topic = Literal["defectors", "recognition"]
+Difficulty = Literal["easy", "medium", "hard"]
+
+TOPICS: tuple[Topic, ...] = ("defectors", "recognition")
+DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
+
+# Discord: an embed title holds 256 characters and a button label 80.
+MAX_TEXT = 256
+MAX_OPTION = 80
+# Explanations and sources go into embed fields (1,024 characters each).
+MAX_FIELD = 1024
+MIN_OPTIONS, MAX_OPTIONS = 2, 4
+
+TRUE, FALSE = "True", "False"
+
+ParamValue = int | str | tuple[int, ...] | tuple[str, ...]
+
+
+def freeze_params(params: Mapping[str, ParamValue]) -> Mapping[str, ParamValue]:
+    """A read-only copy, with lists turned into tuples so a question stays immutable."""
+    frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    return MappingProxyType(frozen)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str  # family plus parameters, e.g. "arrivals_in_year:2012"
+    family: str
+    topic: Topic
+    difficulty: Difficulty
+    text: str
+    options: tuple[str, ...]
+    answer_index: int
+    explanation: str
+    source: str
+    as_of: dt.date
+    # What the validator re-derives the answer from. Excluded from hashing: a mapping is not
+    # hashable, and the id already identifies the question.
+    params: Mapping[str, ParamValue] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False
+    )
+
+    @property
+    def answer(self) -> str:
+        return self.options[self.answer_index]
+
+    def to_json_dict(self) -> dict[str, object]:
+        """Exactly the keys the sample CLI prints (scripted checks depend on them)."""
+        return {
+            "id": self.id,
+            "family": self.family,
+            "topic": self.topic,
+            "difficulty": self.difficulty,
+            "text": self.text,
+            "options": list(self.options),
+            "answer_index": self.answer_index,
+            "explanation": self.explanation,
+            "source": self.source,
+            "as_of": self.as_of.isoformat(),
+        }

@@ -1,0 +1,67 @@
+"""Running against the real Discord: start, stop on a signal, and sync commands on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+import discord
+
+from bot.app import FactQuizBot
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def make_bot(services: Services) -> FactQuizBot:
+    return FactQuizBot(services)
+
+
+async def run_discord(services: Services) -> int:
+    token = services.settings.discord_token
+    assert token is not None
+    bot = make_bot(services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(token))
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if runner in done:
+            stopper.cancel()
+            try:
+                runner.result()
+            except discord.LoginFailure:
+                log.error("Discord refused the token (DISCORD_TOKEN): check it in the portal")
+                return 2
+            except discord.PrivilegedIntentsRequired:
+                log.error("Discord refused a privileged intent this bot never asks for")
+                return 2
+            return 0
+        log.info("stopping on signal")
+        await bot.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+    return 0
+
+
+async def sync_commands(services: Services, guild_id: int | None) -> int:
+    token = services.settings.discord_token
+    assert token is not None
+    bot = make_bot(services)
+    async with bot:
+        await bot.login(token)  # HTTP only: runs setup_hook (cogs) without the gateway
+        if guild_id is not None:
+            guild = discord.Object(guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            print(f"synced {len(synced)} commands to server {guild_id}")
+        else:
+            synced = await bot.tree.sync()
+            print(f"synced {len(synced)} commands globally (Discord may take a moment to show them)")
+    return 0

@@ -1,0 +1,93 @@
+"""What the adapters share: settings, database, the facts snapshot, and the core services.
+
+Nothing here imports Discord; cogs get a :class:`Services` and turn interactions into calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db import migrate
+from bot.db.engine import create_engine
+from bot.facts import store
+from bot.facts.files import DataError
+from bot.facts.names import NameIndex
+from bot.facts.records import Facts
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.pictures.renderer import PictureRenderer
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(RuntimeError):
+    """The bot cannot start; the message says why in one line."""
+
+
+class FactsHolder:
+    """The current snapshot; a reload swaps it atomically for every reader."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.replace(facts)
+
+    def replace(self, facts: Facts) -> None:
+        self.facts = facts
+        self.names = NameIndex(facts)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    facts: FactsHolder
+    started: float = field(default_factory=time.monotonic)
+    _pictures: PictureRenderer | None = None
+
+    @property
+    def pictures(self) -> PictureRenderer:
+        if self._pictures is None:
+            from bot.pictures.renderer import PictureRenderer  # matplotlib only when needed
+
+            self._pictures = PictureRenderer()
+        return self._pictures
+
+    async def reload_facts(self) -> bool:
+        """Load ``data/`` if it changed; returns whether the snapshot changed."""
+        result = await store.load(self.engine, self.settings.data_dir)
+        if result.changed:
+            facts = await store.read(self.engine)
+            assert facts is not None
+            self.facts.replace(facts)
+        return result.changed
+
+    async def close(self) -> None:
+        if self._pictures is not None:
+            await self._pictures.close()
+        await self.engine.dispose()
+
+
+async def open_services(settings: Settings) -> Services:
+    """Connect, migrate to head, load the data files if they changed, read the snapshot."""
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        try:
+            result = await store.load(engine, settings.data_dir)
+            if result.changed:
+                log.info("loaded data files (version %s, %d rows)", result.digest, result.rows)
+        except DataError as exc:
+            if await store.read(engine) is None:
+                raise StartupError(f"data files are invalid and nothing was loaded before: {exc}")
+            log.error("data files are invalid, keeping the loaded version: %s", exc)
+        facts = await store.read(engine)
+        assert facts is not None
+    except BaseException:
+        await engine.dispose()
+        raise
+    return Services(settings=settings, engine=engine, facts=FactsHolder(facts))

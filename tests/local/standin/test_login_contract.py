@@ -1,0 +1,75 @@
+"""The login sequence of the pinned discord.py, as the stand-in sees it. An upgrade that
+changes endpoints, payload keys or intents fails here first, loudly."""
+
+from __future__ import annotations
+
+import json
+
+import discord
+import pytest
+
+from bot.app import FactQuizBot
+from bot.local.driver import LocalDiscord
+from bot.local.session import running_bot
+from bot.local.standin import StandIn
+from bot.services import Services
+
+
+def test_the_pinned_discord_py_version() -> None:
+    assert discord.__version__ == "2.7.1"
+
+
+async def test_login_sequence_rest_then_gateway(discord: LocalDiscord) -> None:
+    standin = discord.standin
+    first = [(r.method, r.path) for r in standin.requests[:3]]
+    # Login asks who we are and which application we are, then the tree syncs.
+    assert first == [
+        ("GET", "/users/@me"),
+        ("GET", "/oauth2/applications/@me"),
+        ("PUT", f"/applications/{standin.application_id}/commands"),
+    ]
+    (session,) = standin.sessions.values()
+    assert session.shard == (0, 1)
+    assert session.intents == discord.bot.intents.value == discord_intents_default()
+    sent = [frame["t"] for frame in session.sent]
+    assert sent[:2] == ["READY", "GUILD_CREATE"]
+    assert discord.bot.is_ready()
+    assert [g.id for g in discord.bot.guilds] == [discord.guild.id]
+    assert discord.bot.user is not None and discord.bot.user.id == standin.application_id
+    assert discord.bot.application_id == standin.application_id
+
+
+def discord_intents_default() -> int:
+    return discord.Intents.default().value
+
+
+async def test_the_synced_commands_are_what_the_tree_holds(discord: LocalDiscord) -> None:
+    synced = {c["name"] for c in discord.standin.global_commands}
+    assert synced == {c.name for c in discord.bot.tree.get_commands()}
+    assert "about" in synced
+    for command in discord.standin.global_commands:
+        assert {"id", "application_id", "version"} <= set(command)
+    json.dumps(discord.standin.global_commands)  # plain JSON, as Discord stores it
+
+
+async def test_privileged_intents_are_refused_with_4014(services: Services) -> None:
+    intents = discord.Intents.default()
+    intents.members = True  # privileged: this application has not enabled it
+    with pytest.raises(discord.PrivilegedIntentsRequired):
+        async with running_bot(services, intents=intents, sync=False):
+            pass
+
+
+async def test_a_wrong_token_is_refused(services: Services) -> None:
+    standin = StandIn(token="the-right-token")
+    await standin.start()
+    try:
+        bot = FactQuizBot(services)
+        from bot.local.session import point_discord_at
+
+        with point_discord_at(standin.api_url, standin.gateway_url), \
+                pytest.raises(discord.LoginFailure):
+            await bot.login("a-wrong-token")
+        await bot.close()
+    finally:
+        await standin.stop()
