@@ -13,7 +13,7 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.about",)
+EXTENSIONS = ("bot.cogs.about", "bot.cogs.defectors", "bot.cogs.recognition")
 APOLOGY = "Something went wrong — it has been logged."
 
 

@@ -33,3 +33,4 @@ def configure(level: int, token: str | None = None) -> None:
         handler.addFilter(RedactToken(token))
     # discord.py's gateway chatter is noise at INFO for a bot operator.
     logging.getLogger("discord").setLevel(max(level, logging.WARNING))
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import discord.utils
+
 
 class EmbedColour(IntEnum):
     INFO = 0x5865F2
@@ -16,3 +18,14 @@ class EmbedColour(IntEnum):
 def truncate(text: str, limit: int) -> str:
     """Fit ``text`` into a Discord limit, marking the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def user_text(text: str, limit: int = 100) -> str:
+    """Echo something a user typed: no markdown tricks, no mention syntax, bounded length.
+
+    Mentions are off bot-wide, so nothing could ping anyway; escaping also keeps the echo
+    from *looking* like a ping or breaking the message's formatting.
+    """
+    cleaned = "".join(ch for ch in text if ch.isprintable() or ch == " ")
+    cleaned = discord.utils.escape_mentions(discord.utils.escape_markdown(cleaned))
+    return truncate(cleaned, limit)

@@ -87,6 +87,10 @@ def signed(n: int) -> str:
     return f"+{n:,}" if n > 0 else f"−{abs(n):,}" if n < 0 else "±0"
 
 
+def signed_pct(x: float) -> str:
+    return f"{'+' if x > 0 else '−' if x < 0 else '±'}{abs(x):.1f}%"
+
+
 def years_available(facts: Facts) -> str:
     years = facts.years
     buckets = [p for p in facts.periods if p.kind is PeriodKind.AGGREGATE]

@@ -117,7 +117,9 @@ class NameIndex:
             ):
                 state = ranked[0][0]
             else:
-                suggestions = tuple(m for m, score in ranked if score >= SUGGEST)[:3]
+                # Only suggestions close to the best one: "korea" → the two Koreas, not Eritrea.
+                floor = max(SUGGEST, ranked[0][1] - 15) if ranked else SUGGEST
+                suggestions = tuple(m for m, score in ranked if score >= floor)[:3]
                 return Unknown(query, suggestions)
         if state is None:
             return Unknown(query, ())

@@ -8,6 +8,7 @@ counts as not recognizing (the detail says so, because no state formally withdre
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -96,21 +97,81 @@ def states_in(facts: Facts, category: Category, as_of: dt.date) -> list[str]:
     return sorted(chosen, key=lambda c: members[c].name.casefold())
 
 
-def events_for(facts: Facts, iso3: str) -> list[RecognitionEvent]:
-    return [e for e in facts.events if e.iso3 == iso3]
-
-
 def parse_as_of(text: str | None, facts: Facts) -> dt.date:
     """A user's ``as_of`` string → date; ``None`` means the latest date in the data."""
     if text is None or not text.strip():
         return facts.latest_event_date
+    text = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise AsOfError(f"{text[:40]!r} is not a date in the form YYYY-MM-DD")
     try:
-        value = dt.date.fromisoformat(text.strip())
+        value = dt.date.fromisoformat(text)
     except ValueError:
-        raise AsOfError(f"{text.strip()[:40]!r} is not a date in the form YYYY-MM-DD") from None
+        raise AsOfError(f"{text} is not a real date") from None
     if value < SNAPSHOT_DATE:
         raise AsOfError(
             f"the data starts with the article's snapshot of {SNAPSHOT_DATE:%-d %B %Y}; "
             "earlier dates are not covered"
         )
     return value
+
+
+SNAPSHOT_SOURCE = (
+    "Visual Capitalist, 'Mapped: Which Countries Recognize Israel or Palestine, or Both?' "
+    "(as of 14 Nov 2023, from Wikipedia) "
+    "https://www.visualcapitalist.com/recognition-of-israel-and-palestine-map/"
+)
+
+# Recognition dates these states inherited (reference README), with the year each state began
+# on its own: a date before it is the predecessor's act, and is shown as such.
+PREDECESSORS = {"RUS": ("the USSR", 1992), "CZE": ("Czechoslovakia", 1993),
+                "SVK": ("Czechoslovakia", 1993), "SRB": ("Yugoslavia", 1992)}
+
+
+def inherited_from(iso3: str, date: str) -> str | None:
+    """The predecessor state whose act a recognition date records, if any."""
+    found = PREDECESSORS.get(iso3)
+    if found is None or not date or int(date[:4]) >= found[1]:
+        return None
+    return found[0]
+
+
+def event_source(facts: Facts, event: RecognitionEvent) -> str:
+    """The event's source, following "same as <Country> row" references."""
+    match = event.source.strip().lower()
+    if match.startswith("same as ") and match.endswith(" row"):
+        name = event.source.strip()[len("same as "):-len(" row")]
+        for other in facts.events:
+            if facts.member_by_iso3[other.iso3].name == name and other is not event:
+                return other.source
+    return event.source
+
+
+@dataclass(frozen=True, slots=True)
+class CountryView:
+    """Everything `/recognition country` shows for one state on one date."""
+
+    iso3: str
+    as_of: dt.date
+    now: StateStatus
+    at_snapshot: StateStatus
+    later: tuple[RecognitionEvent, ...]  # events after ``as_of``
+    dispute: str
+    confidence: str
+
+    @property
+    def changed(self) -> bool:
+        return self.now.category is not self.at_snapshot.category
+
+
+def country_view(facts: Facts, iso3: str, as_of: dt.date) -> CountryView:
+    row = facts.snapshot_by_iso3[iso3]
+    return CountryView(
+        iso3=iso3,
+        as_of=as_of,
+        now=status_at(facts, as_of)[iso3],
+        at_snapshot=status_at(facts, SNAPSHOT_DATE)[iso3],
+        later=tuple(e for e in facts.events if e.iso3 == iso3 and e.effective > as_of),
+        dispute=row.dispute,
+        confidence=row.confidence,
+    )

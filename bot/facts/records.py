@@ -100,11 +100,11 @@ class RecognitionEvent:
     note: str
     confidence: str
     source: str
+    # The first day the published date can mean (a month counts from its first day).
+    effective: dt.date = field(init=False, compare=False)
 
-    @property
-    def effective(self) -> dt.date:
-        """The first day the published date can mean (a month counts from its first day)."""
-        return parse_partial_date(self.date)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "effective", parse_partial_date(self.date))
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +162,6 @@ class Facts:
     def year_by_number(self) -> dict[int, DefectorPeriod]:
         return {p.last_year: p for p in self.years}
 
-    @property
+    @cached_property
     def latest_event_date(self) -> dt.date:
         return max((e.effective for e in self.events), default=SNAPSHOT_DATE)

@@ -196,19 +196,76 @@ def _outline(steps: int = 181) -> Ring:
     return np.concatenate([east, west, east[:1]])
 
 
-def build_world(topology: dict[str, Any], *, south: float) -> World:
+def clip_ring(ring: Ring, lat: float, *, north: bool) -> Ring | None:
+    """The part of a lon/lat ring north (or south) of a parallel; ``None`` if nothing is left.
+
+    Sutherland–Hodgman against one half-plane. A ring that crosses the parallel several times
+    comes back as one ring whose pieces are joined by zero-width seams along the parallel,
+    which fill exactly like separate pieces.
+    """
+    pts = ring[:-1] if len(ring) > 1 and np.array_equal(ring[0], ring[-1]) else ring
+    inside = pts[:, 1] >= lat if north else pts[:, 1] <= lat
+    if inside.all():
+        return ring
+    if not inside.any():
+        return None
+    out: list[npt.NDArray[np.float64]] = []
+    for i in range(len(pts)):
+        prev, cur = pts[i - 1], pts[i]
+        if inside[i] != inside[i - 1]:
+            t = (lat - prev[1]) / (cur[1] - prev[1])
+            out.append(np.array([prev[0] + t * (cur[0] - prev[0]), lat]))
+        if inside[i]:
+            out.append(cur)
+    if len(out) < 3:
+        return None
+    out.append(out[0])
+    return np.array(out)
+
+
+def _clip_shape(shape: Shape, lat: float, *, north: bool, unit_id: str, name: str) -> Shape:
+    polygons = []
+    for polygon in shape.polygons:
+        exterior = clip_ring(polygon[0], lat, north=north)
+        if exterior is None:
+            continue
+        holes = (clip_ring(h, lat, north=north) for h in polygon[1:])
+        polygons.append((exterior, *(h for h in holes if h is not None)))
+    return Shape(unit_id, name, tuple(polygons))
+
+
+Split = tuple[str, float, str, str]  # (unit id, latitude, id and name for the part south of it)
+
+
+def apply_splits(shapes: list[Shape], splits: tuple[Split, ...]) -> list[Shape]:
+    """Cut units along a parallel; the southern part becomes (part of) another unit."""
+    result = list(shapes)
+    for unit_id, lat, south_id, south_name in splits:
+        for i, shape in enumerate(result):
+            if shape.id != unit_id:
+                continue
+            result[i] = _clip_shape(shape, lat, north=True, unit_id=shape.id, name=shape.name)
+            result.append(_clip_shape(shape, lat, north=False, unit_id=south_id,
+                                      name=south_name))
+            break
+    return [s for s in result if s.polygons]
+
+
+def build_world(topology: dict[str, Any], *, south: float,
+                splits: tuple[Split, ...] = ()) -> World:
     """Project every unit that reaches north of ``south`` (drops Antarctica at −60°)."""
-    shapes = [s for s in decode_topology(topology)
+    shapes = [s for s in apply_splits(decode_topology(topology), splits)
               if max(float(r[:, 1].max()) for p in s.polygons for r in p) > south]
     return World(tuple(_feature(s) for s in shapes), _outline())
 
 
 @functools.cache
-def load_world(path: Path = GEO_FILE, south: float = -60.0) -> World:
+def load_world(path: Path = GEO_FILE, south: float = -60.0,
+               splits: tuple[Split, ...] = ()) -> World:
     """Read, decode and project the file once per process (~0.2 s); later calls are free."""
     with path.open(encoding="utf-8") as fh:
         topology = json.load(fh)
-    return build_world(topology, south=south)
+    return build_world(topology, south=south, splits=splits)
 
 
 # --- Where things land in the image ------------------------------------------------------------

@@ -18,8 +18,8 @@ PAD_PX = 4.0  # clear space kept around every placed label
 STEP_PX = 3.0  # how finely candidate heights are tried
 
 
-def _overlaps(box: Bbox, obstacles: Iterable[Bbox]) -> bool:
-    padded = box.padded(PAD_PX)
+def _overlaps(box: Bbox, obstacles: Iterable[Bbox], pad: float = PAD_PX) -> bool:
+    padded = box.padded(pad)
     return any(padded.overlaps(o) for o in obstacles)
 
 
@@ -69,3 +69,32 @@ def place_annotation(
                 return box
         y += STEP_PX
     return None
+
+
+def settle_label(ax: Axes, label: Annotation, obstacles: Sequence[Bbox],
+                 *, pad: float = 1.0) -> Bbox:
+    """Keep a value label (offset in points from its bar top) inside the axes and clear.
+
+    It is first slid sideways just enough to stay inside the axes (a label over the first bar
+    would otherwise run into the y tick labels), then lifted until it touches no obstacle.
+    The padding is small: a label a little wider than its bar may reach into the gaps.
+    """
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[union-attr]
+    points_per_px = 72 / ax.figure.dpi
+    axes_box = ax.get_window_extent(renderer)
+    dx_pt, dy_pt = label.xyann
+    box = text_box(label, renderer)
+    if box.x0 < axes_box.x0:
+        dx_pt += (axes_box.x0 - box.x0) * points_per_px
+    elif box.x1 > axes_box.x1:
+        dx_pt -= (box.x1 - axes_box.x1) * points_per_px
+    label.xyann = (dx_pt, dy_pt)
+    box = text_box(label, renderer)
+    for _ in range(60):
+        if not _overlaps(box, obstacles, pad):
+            break
+        pad = PAD_PX  # off its bar, a label needs the same clear space as any other
+        dy_pt += STEP_PX * points_per_px
+        label.xyann = (dx_pt, dy_pt)
+        box = text_box(label, renderer)
+    return box

@@ -7,6 +7,9 @@ Colouring rules (also in ``data/geo/PROVENANCE.md``):
   Western Sahara, Taiwan, Palestine itself, Puerto Rico, Hong Kong, New Caledonia, …
   Greenland belongs to the Kingdom of Denmark, but Natural Earth draws it as its own unit and
   colouring it would make Denmark's position look like a fifth of the map.
+* Natural Earth puts the Moroccan-administered part of Western Sahara inside Morocco; the map
+  cuts Morocco's outline at the 27°40' N border and draws everything south of it grey, as the
+  UN lists the whole territory as non-self-governing.
 * Natural Earth also draws units with no ISO code. Somaliland and Northern Cyprus are, for
   the UN, parts of Somalia and Cyprus, so they take those members' colours. Kosovo (not a
   UN member), the Siachen Glacier (disputed) and Australia's Indian Ocean Territories stay grey.
@@ -23,6 +26,7 @@ from types import MappingProxyType
 
 import numpy as np
 from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
@@ -31,7 +35,7 @@ from bot.facts.recognition import category_counts, status_at
 from bot.facts.records import SNAPSHOT_DATE, Category, Facts
 from bot.pictures._dots import spread
 from bot.pictures._figure import FONT, INK, MUTED, PAGE, new_figure, to_png
-from bot.pictures._geometry import Feature, MapFrame, equal_earth, load_world
+from bot.pictures._geometry import Feature, MapFrame, Split, World, equal_earth, load_world
 
 RGB = tuple[int, int, int]
 
@@ -63,6 +67,10 @@ FRAME = MapFrame(width_px=WIDTH_PX, height_px=HEIGHT_PX, left_px=20.0, top_px=66
 
 # Natural Earth units without an ISO code that the UN counts as part of a member state.
 ATTACHED: Mapping[str, str] = MappingProxyType({"Somaliland": "706", "N. Cyprus": "196"})
+# Natural Earth draws the Moroccan-administered part of Western Sahara inside Morocco. The UN
+# lists Western Sahara as a non-self-governing territory, so the part south of the 27°40' N
+# border is drawn as Western Sahara (grey), like the rest of the territory.
+SPLITS: tuple[Split, ...] = (("504", 27 + 40 / 60, "732", "W. Sahara"),)
 # Members absent from the 1:50m file: drawn as a dot at (lon, lat).
 HAND_PLACED: Mapping[str, tuple[float, float]] = MappingProxyType({"798": (179.2, -8.5)})
 # Below this many square pixels a state is a few specks at most: give it a dot as well.
@@ -82,6 +90,10 @@ def _hex(rgb: RGB) -> str:
     return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
+def _world() -> World:
+    return load_world(south=FRAME.south, splits=SPLITS)
+
+
 def _member_code(feature: Feature) -> str:
     return feature.id or ATTACHED.get(feature.name, "")
 
@@ -92,7 +104,7 @@ def _paths() -> tuple[tuple[Path, ...], tuple[str, ...], Path]:
 
     Built once per process: only the colours change from one map to the next.
     """
-    world = load_world(south=FRAME.south)
+    world = _world()
     paths = []
     for feature in world.features:
         vertices = np.concatenate(feature.rings)
@@ -111,7 +123,7 @@ def _paths() -> tuple[tuple[Path, ...], tuple[str, ...], Path]:
 def _dots(members: frozenset[str]) -> Mapping[str, tuple[float, float]]:
     """Members (ISO numeric → projected x, y) that get a dot, nudged apart so none is hidden."""
     largest: dict[str, Feature] = {}
-    for feature in load_world(south=FRAME.south).features:
+    for feature in _world().features:
         code = _member_code(feature)
         if code in members and (code not in largest or feature.largest > largest[code].largest):
             largest[code] = feature
@@ -128,6 +140,11 @@ def _dots(members: frozenset[str]) -> Mapping[str, tuple[float, float]]:
                    (_DOT_DIAMETER_PX + _DOT_GAP_PX) / FRAME.scale)
     return MappingProxyType({c: (float(x), float(y)) for c, (x, y) in zip(codes, moved,
                                                                            strict=True)})
+
+
+def prepare() -> None:
+    """Load, project and build the outlines now, so the first map costs only its drawing."""
+    _paths()
 
 
 def _member_codes(facts: Facts) -> frozenset[str]:
@@ -167,7 +184,15 @@ def _source_lines(facts: Facts, as_of: dt.date) -> tuple[str, str]:
 
 
 def render_recognition_map(facts: Facts, as_of: dt.date) -> bytes:
-    """PNG (1200×660) of the 193 members coloured by category at the end of ``as_of``."""
+    """PNG (1200×660) of the 193 members coloured by category at the end of ``as_of``.
+
+    Raises ``AsOfError`` for a date before the article's snapshot (2023-11-14).
+    """
+    return to_png(build_recognition_map(facts, as_of))
+
+
+def build_recognition_map(facts: Facts, as_of: dt.date) -> Figure:
+    """The map as a figure, for rendering and for tests that inspect its artists."""
     statuses = status_at(facts, as_of)
     colour_of = {
         facts.member_by_iso3[iso3].iso_numeric: _hex(PALETTE[s.category])
@@ -185,10 +210,15 @@ def render_recognition_map(facts: Facts, as_of: dt.date) -> bytes:
 
     globe = PathPatch(outline, facecolor=_hex(OCEAN_RGB), edgecolor=_GLOBE_EDGE, linewidth=0.8)
     ax.add_patch(globe)
+    # Grey units first, outlined in their own grey, then members outlined in white: borders
+    # show between states, while seams inside grey areas (Western Sahara's two Natural Earth
+    # pieces) disappear.
+    order = sorted(range(len(paths)), key=lambda i: member_codes[i] in colour_of)
     countries = PathCollection(
-        list(paths),
-        facecolors=[colour_of.get(code, grey) for code in member_codes],
-        edgecolors=_BORDER, linewidths=0.3,
+        [paths[i] for i in order],
+        facecolors=[colour_of.get(member_codes[i], grey) for i in order],
+        edgecolors=[_BORDER if member_codes[i] in colour_of else grey for i in order],
+        linewidths=0.3,
     )
     countries.set_clip_path(globe)  # trims the antimeridian copies at the globe's edge
     ax.add_collection(countries)
@@ -216,9 +246,10 @@ def render_recognition_map(facts: Facts, as_of: dt.date) -> bytes:
                           markeredgecolor=_DOT_EDGE, markeredgewidth=0.5))
     labels.append("Small state (dot)")
     fig.legend(handles, labels, loc="upper center", ncols=len(handles), frameon=False,
-               bbox_to_anchor=(0.5, 1 - 584 / HEIGHT_PX), fontsize=11, handlelength=1.4,
+               bbox_to_anchor=(0.5, 1 - 584 / HEIGHT_PX), handlelength=1.4,
                columnspacing=1.6, prop={"family": FONT, "size": 11}, labelcolor=INK)
-    for i, line in enumerate(_source_lines(facts, as_of)):
-        fig.text(0.5, (18 - i * 13) / HEIGHT_PX + 0.0, line, ha="center", va="bottom",
-                 fontsize=8, color=MUTED, family=FONT)
-    return to_png(fig)
+    source, rules = _source_lines(facts, as_of)
+    for line, bottom_px in ((source, 18), (rules, 5)):
+        fig.text(0.5, bottom_px / HEIGHT_PX, line, ha="center", va="bottom", fontsize=8,
+                 color=MUTED, family=FONT)
+    return fig

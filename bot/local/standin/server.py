@@ -600,6 +600,8 @@ class StandIn:
 
     async def _callback(self, request: web.Request) -> web.Response:
         body, files = await self._read_body(request)
+        # The response counts as arrived once its body is in: checking it is Discord's work.
+        arrived = time.monotonic()
         interaction = self.interactions.get(int(request.match_info["iid"]))
         where = f"interaction callback {request.match_info['iid']}"
         if interaction is None or interaction.token != request.match_info["token"]:
@@ -607,13 +609,14 @@ class StandIn:
             return self._error(404, 10062, "Unknown interaction", where=where)
         self._record(request, body, files, interaction)
         try:
-            return await self._respond(interaction, body, files, where)
+            return await self._respond(interaction, body, files, where, arrived)
         finally:
             self._notify(interaction)
 
     async def _respond(self, interaction: Interaction, body: dict[str, Any],
-                       files: list[tuple[str, bytes]], where: str) -> web.Response:
-        elapsed = time.monotonic() - interaction.created
+                       files: list[tuple[str, bytes]], where: str, arrived: float
+                       ) -> web.Response:
+        elapsed = arrived - interaction.created
         if interaction.response_type is not None:
             return self._error(400, 40060, "Interaction has already been acknowledged",
                                where=where)
@@ -661,7 +664,7 @@ class StandIn:
                 message = self._edit_message(target, data, files)
             interaction.original_id = int(target["id"])
         interaction.response_type = cb_type
-        interaction.responded_at = time.monotonic()
+        interaction.responded_at = arrived
         resource: dict[str, Any] = {"type": cb_type}
         if message is not None:
             resource["message"] = self._public(message)

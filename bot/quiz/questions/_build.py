@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from bot.quiz.questions.model import (
     FALSE,
@@ -63,13 +64,18 @@ def true_false(truth: bool) -> tuple[list[str], str]:
     return [TRUE, FALSE], TRUE if truth else FALSE
 
 
+N = TypeVar("N", int, float)
+
+
 def pick_spread(
-    rng: random.Random, candidates: Sequence[int], k: int, ok: Callable[[int, list[int]], bool]
-) -> list[int] | None:
-    """Up to ``k`` random candidates, each accepted only if ``ok(candidate, chosen)``."""
+    rng: random.Random, candidates: Sequence[N], k: int, ok: Callable[[N, list[N]], bool]
+) -> list[N] | None:
+    """``k`` random candidates, each accepted only if ``ok(candidate, chosen)``; None if the
+    candidates cannot supply ``k``. ``candidates`` must be in a fixed order (sorted), so the
+    same seed always picks the same ones."""
     pool = list(candidates)
     rng.shuffle(pool)
-    chosen: list[int] = []
+    chosen: list[N] = []
     for c in pool:
         if ok(c, chosen):
             chosen.append(c)

@@ -27,7 +27,6 @@ WP_ISRAEL = (
     "Wikipedia, 'International recognition of Israel' "
     "https://en.wikipedia.org/wiki/International_recognition_of_Israel"
 )
-_WIKIPEDIA = (("WP-PSE", WP_PALESTINE), ("WP-ISR", WP_ISRAEL))
 _URL = re.compile(r"https?://[^\s;,)]+")
 _SEP = " ; "
 
@@ -53,13 +52,14 @@ def defector_rows(periods: Iterable[DefectorPeriod]) -> str:
     return cap(firsts, more="sources in data/defectors.csv")
 
 
-def snapshot_rows(rows: Iterable[Recognition], *, dates: bool = False) -> list[str]:
-    """The article (always) plus Wikipedia when a row's notes cite it and dates are used."""
+def snapshot_rows(rows: Iterable[Recognition], *, dates: str = "") -> list[str]:
+    """The article (always), plus the Wikipedia list a row's notes cite for the recognition
+    date shown (``dates``: "palestine" or "israel")."""
+    key, citation = {"palestine": ("WP-PSE", WP_PALESTINE),
+                     "israel": ("WP-ISR", WP_ISRAEL)}.get(dates, ("", ""))
     out = [VC_RECOGNITION]
-    for row in rows:
-        for key, citation in _WIKIPEDIA:
-            if dates and key in row.note:
-                out.append(citation)
+    if key and any(key in row.note for row in rows):
+        out.append(citation)
     return out
 
 

@@ -1,0 +1,267 @@
+"""/recognition: which UN member states recognize Israel, Palestine, both or neither."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import FactQuizBot, send_ephemeral
+from bot.cogs import _sources
+from bot.cogs._cache import ReplyCache
+from bot.cogs._embeds import EmbedColour, user_text
+from bot.facts import recognition as core
+from bot.facts.names import NotMember, Resolved, Unknown
+from bot.facts.records import SNAPSHOT_DATE, Category, Facts, IsraelStatus
+from bot.facts.recognition import AsOfError, CountryView, StateStatus
+
+PER_PAGE = 30
+CATEGORY_PHRASES = {
+    Category.BOTH: "recognizes both Israel and Palestine",
+    Category.ISRAEL_ONLY: "recognizes Israel only",
+    Category.PALESTINE_ONLY: "recognizes Palestine only",
+    Category.NEITHER: "recognizes neither Israel nor Palestine",
+}
+CATEGORY_TITLES = {
+    Category.BOTH: "Recognize both Israel and Palestine",
+    Category.ISRAEL_ONLY: "Recognize Israel only",
+    Category.PALESTINE_ONLY: "Recognize Palestine only",
+    Category.NEITHER: "Recognize neither",
+}
+STATUS_CHOICES = [app_commands.Choice(name=CATEGORY_TITLES[c].removeprefix("Recognize ")
+                                      .capitalize(), value=c.value) for c in Category]
+AS_OF_HELP = "A date, YYYY-MM-DD, from 2023-11-14 on (default: the latest in the data)"
+
+
+def day(date: dt.date) -> str:
+    return f"{date.day} {date:%b %Y}"
+
+
+def _footer(facts: Facts, as_of: dt.date) -> str:
+    latest = facts.latest_event_date
+    note = "" if as_of <= latest else f" (no change recorded after {day(latest)})"
+    return (f"As of {day(as_of)}{note} · Source: Visual Capitalist (14 Nov 2023, from Wikipedia) "
+            f"and dated changes since")
+
+
+def _since(iso3: str, date: str) -> str:
+    if not date:
+        return ""
+    predecessor = core.inherited_from(iso3, date)
+    return f" (since {date}" + (f", as {predecessor})" if predecessor else ")")
+
+
+def israel_line(status: StateStatus) -> str:
+    dated = _since(status.iso3, status.israel_recognition_date)
+    return {
+        IsraelStatus.RECOGNIZES: f"✅ Recognizes Israel{dated}",
+        IsraelStatus.SELF: "— This is Israel (the article counts it among the states "
+                           "recognizing Israel)",
+        IsraelStatus.NEVER: "❌ Has never recognized Israel",
+        IsraelStatus.WITHDREW: "❌ Withdrew its recognition of Israel",
+        IsraelStatus.SUSPENDED: "❌ Relations suspended/cut — the article counts this as not "
+                                "recognizing; recognition was never formally withdrawn",
+    }[status.israel_status]
+
+
+def palestine_line(status: StateStatus) -> str:
+    if not status.recognizes_palestine:
+        return "❌ Does not recognize the State of Palestine"
+    return "✅ Recognizes the State of Palestine" + _since(status.iso3,
+                                                         status.palestine_recognition_date)
+
+
+def country_embed(facts: Facts, view: CountryView, note: str = "") -> discord.Embed:
+    member = facts.member_by_iso3[view.iso3]
+    category = view.now.category
+    embed = discord.Embed(
+        title=f"{member.flag} {member.name}",
+        description=f"As of {day(view.as_of)}: **{CATEGORY_PHRASES[category]}**."
+                    + (f"\n{note}" if note else ""),
+        colour=EmbedColour.RECOGNITION,
+    )
+    embed.add_field(name="Israel", value=israel_line(view.now), inline=False)
+    embed.add_field(name="Palestine", value=palestine_line(view.now), inline=False)
+    changes = [f"{e.date}: {e.event.replace('_', ' ')}" + (f" — {e.note}" if e.note else "")
+               for e in view.now.events]
+    if view.changed:
+        changes.append(f"At the article's snapshot ({day(SNAPSHOT_DATE)}) it "
+                       f"{CATEGORY_PHRASES[view.at_snapshot.category]}.")
+    changes += [f"Later, {e.date}: {e.event.replace('_', ' ')}" for e in view.later]
+    embed.add_field(name=f"Changes since {day(SNAPSHOT_DATE)}",
+                    value=_fit("\n".join(changes) or "None recorded.", 1024), inline=False)
+    if view.dispute:
+        embed.add_field(name="Disputed", value=_fit(view.dispute, 1024), inline=False)
+    sources = [core.SNAPSHOT_SOURCE] + [core.event_source(facts, e)
+                                        for e in (*view.now.events, *view.later)]
+    embed.add_field(name="Sources", value=_sources.links(" | ".join(sources)), inline=False)
+    embed.set_footer(text=_footer(facts, view.as_of) + f" · confidence: {view.confidence}")
+    return embed
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def summary_embed(facts: Facts, as_of: dt.date) -> discord.Embed:
+    counts = core.category_counts(core.status_at(facts, as_of))
+    base = core.category_counts(core.status_at(facts, SNAPSHOT_DATE))
+    same_day = as_of == SNAPSHOT_DATE
+    embed = discord.Embed(
+        title="Recognition among the 193 UN member states",
+        description=f"As of {day(as_of)}" + ("" if same_day else
+                    f", beside the article's figures of {day(SNAPSHOT_DATE)} in brackets") + ".",
+        colour=EmbedColour.RECOGNITION,
+    )
+    rows = [("Recognize Israel", "israel"), ("Recognize Palestine", "palestine"),
+            ("Both", "both"), ("Israel only", "israel_only"),
+            ("Palestine only", "palestine_only"), ("Neither", "neither")]
+    for name, key in rows:
+        value = f"**{counts[key]}**" + ("" if same_day else f" ({base[key]})")
+        embed.add_field(name=name, value=value)
+    embed.add_field(
+        name="Counting convention",
+        value="The article's: Israel counts itself; suspending or cutting relations counts as "
+              "not recognizing Israel. Mexico is counted as not recognizing Palestine "
+              "(Wikipedia, which counts it, gives one more).",
+        inline=False,
+    )
+    embed.set_footer(text=_footer(facts, as_of))
+    return embed
+
+
+def list_page(facts: Facts, category: Category, as_of: dt.date, page: int
+              ) -> tuple[discord.Embed, discord.ui.View | None]:
+    states = core.states_in(facts, category, as_of)
+    pages = max(1, -(-len(states) // PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    chunk = states[page * PER_PAGE:(page + 1) * PER_PAGE]
+    members = facts.member_by_iso3
+    lines = [f"{members[c].flag} {members[c].name}" for c in chunk]
+    embed = discord.Embed(
+        title=f"{CATEGORY_TITLES[category]}: {len(states)} states",
+        description="\n".join(lines) or "No UN member state is in this group.",
+        colour=EmbedColour.RECOGNITION,
+    )
+    footer = _footer(facts, as_of)
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {footer}" if pages > 1 else footer)
+    if pages == 1:
+        return embed, None
+    view = discord.ui.View(timeout=None)
+    for target, label in ((page - 1, "◀ Previous"), (page + 1, "Next ▶")):
+        button = ListPageButton(category, as_of, target, label)
+        button.item.disabled = not 0 <= target < pages
+        view.add_item(button)
+    return embed, view
+
+
+class ListPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                     template=r"rec:list:(?P<cat>[a-z_]+):(?P<date>\d{8}):(?P<page>-?\d+)"):
+    """Stateless paging: the custom_id holds the list, date and page, so old messages keep
+    working after a restart."""
+
+    def __init__(self, category: Category, as_of: dt.date, page: int, label: str) -> None:
+        super().__init__(discord.ui.Button(
+            label=label, style=discord.ButtonStyle.secondary,
+            custom_id=f"rec:list:{category.value}:{as_of:%Y%m%d}:{page}"))
+        self.category, self.as_of, self.page = category, as_of, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+                             match: re.Match[str]) -> ListPageButton:
+        as_of = dt.datetime.strptime(match["date"], "%Y%m%d").date()
+        return cls(Category(match["cat"]), as_of, int(match["page"]), item.label or "")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: FactQuizBot = interaction.client  # type: ignore[assignment]
+        embed, view = list_page(bot.services.facts.facts, self.category, self.as_of, self.page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class Recognition(commands.GroupCog, group_name="recognition",
+                  group_description="Who recognizes Israel, Palestine, both or neither"):
+    def __init__(self, bot: FactQuizBot) -> None:
+        self.bot = bot
+        self.embeds: ReplyCache[discord.Embed] = ReplyCache()
+        super().__init__()
+
+    async def _as_of(self, interaction: discord.Interaction, text: str | None) -> dt.date | None:
+        try:
+            return core.parse_as_of(text, self.bot.services.facts.facts)
+        except AsOfError as exc:
+            await send_ephemeral(interaction, f"`as_of`: {user_text(str(exc))}. Use a date like "
+                                              f"2024-06-01.")
+            return None
+
+    @app_commands.command(name="country", description="Does a UN member recognize Israel, "
+                                                      "Palestine, both or neither?")
+    @app_commands.describe(country="A UN member state: name, common name or ISO code",
+                           as_of=AS_OF_HELP)
+    async def country(self, interaction: discord.Interaction,
+                      country: app_commands.Range[str, 1, 100], as_of: str | None = None) -> None:
+        holder = self.bot.services.facts
+        date = await self._as_of(interaction, as_of)
+        if date is None:
+            return
+        found = holder.names.resolve(country)
+        if isinstance(found, Unknown):
+            shown = user_text(country, 60)
+            if found.suggestions:
+                names = ", ".join(f"**{m.name}**" for m in found.suggestions)
+                text = f"I don't know a UN member state called “{shown}”. Did you mean {names}?"
+            else:
+                text = (f"I don't know a UN member state called “{shown}”. Try the suggestions "
+                        "Discord shows while you type.")
+            await send_ephemeral(interaction, text)
+            return
+        if isinstance(found, NotMember):
+            embed = discord.Embed(title=found.name, description=found.explanation,
+                                  colour=EmbedColour.RECOGNITION)
+            await interaction.response.send_message(embed=embed)
+            return
+        assert isinstance(found, Resolved)
+        facts, iso3 = holder.facts, found.state.iso3
+        embed = self.embeds.get(
+            ("country", facts.version, iso3, date),
+            lambda: country_embed(facts, core.country_view(facts, iso3, date), found.note))
+        await interaction.response.send_message(embed=embed)
+
+    @country.autocomplete("country")
+    async def country_autocomplete(self, interaction: discord.Interaction, current: str
+                                   ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=label, value=value)
+                for label, value in self.bot.services.facts.names.autocomplete(current)]
+
+    @app_commands.command(name="summary", description="How many UN members recognize Israel, "
+                                                      "Palestine, both or neither")
+    @app_commands.describe(as_of=AS_OF_HELP)
+    async def summary(self, interaction: discord.Interaction, as_of: str | None = None) -> None:
+        date = await self._as_of(interaction, as_of)
+        if date is not None:
+            facts = self.bot.services.facts.facts
+            embed = self.embeds.get(("summary", facts.version, date),
+                                    lambda: summary_embed(facts, date))
+            await interaction.response.send_message(embed=embed)
+
+    @app_commands.command(name="list", description="The UN member states in one group")
+    @app_commands.describe(status="Which group", as_of=AS_OF_HELP)
+    @app_commands.choices(status=STATUS_CHOICES)
+    async def list_(self, interaction: discord.Interaction, status: app_commands.Choice[str],
+                    as_of: str | None = None) -> None:
+        date = await self._as_of(interaction, as_of)
+        if date is None:
+            return
+        embed, view = list_page(self.bot.services.facts.facts, Category(status.value), date, 0)
+        if view is None:
+            await interaction.response.send_message(embed=embed)
+        else:
+            await interaction.response.send_message(embed=embed, view=view)
+
+
+async def setup(bot: FactQuizBot) -> None:
+    bot.add_dynamic_items(ListPageButton)
+    await bot.add_cog(Recognition(bot))

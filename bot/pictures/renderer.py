@@ -1,0 +1,162 @@
+"""The bot's way to get pictures: rendered off the event loop, cached, never blocking.
+
+* One worker thread. matplotlib is not thread-safe, and on two cores more threads would not
+  render faster anyway; they would only compete with the event loop.
+* Results are cached by ``(facts.version, kind, parameters)`` in a bounded LRU. A data reload
+  changes ``facts.version``, so old pictures simply stop matching and age out; ``clear()``
+  drops everything at once. Facts without a version (built by hand) are never cached,
+  because nothing would tell two different data sets apart.
+* Identical requests that arrive while the first is still rendering share that render.
+* Importing this module loads neither matplotlib nor numpy: the worker imports them the first
+  time it draws (or on :meth:`PictureRenderer.warm_up`), so the bot starts fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from bot.pictures._cache import CacheInfo, LRUCache
+
+if TYPE_CHECKING:
+    from bot.facts.records import Facts
+
+T = TypeVar("T")
+
+DEFAULT_MAX_ENTRIES = 64
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # ~150 maps at ~0.2 MB; a chart is ~50 KB
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    data: bytes  # PNG
+    filename: str  # e.g. "defectors-2002-2025.png", ready for discord.File
+
+
+class RendererClosed(RuntimeError):
+    """The renderer was closed; the bot is shutting down."""
+
+
+# --- Jobs: run in the worker thread, the only place matplotlib is imported ---------------------
+
+
+def _chart_job(facts: Facts, highlight_year: int | None, span: tuple[int, int] | None) -> Picture:
+    from bot.pictures import chart
+
+    shown = [p.last_year for p in chart.shown_years(facts, span)]
+    data = chart.render_defectors_chart(facts, highlight_year=highlight_year, span=span)
+    name = f"defectors-{shown[0]}-{shown[-1]}"
+    if highlight_year in shown:
+        name += f"-highlight-{highlight_year}"
+    return Picture(data, f"{name}.png")
+
+
+def _map_job(facts: Facts, as_of: dt.date) -> Picture:
+    from bot.pictures import worldmap
+
+    data = worldmap.render_recognition_map(facts, as_of)
+    return Picture(data, f"recognition-map-{as_of.isoformat()}.png")
+
+
+def _warm_job() -> None:
+    from bot.pictures import chart, worldmap  # noqa: F401  (the import is the point)
+
+    worldmap.prepare()
+
+
+# --- The facade --------------------------------------------------------------------------------
+
+
+class PictureRenderer:
+    def __init__(
+        self,
+        *,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        self._cache: LRUCache[Picture] = LRUCache(max_entries, max_bytes, lambda p: len(p.data))
+        self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="pictures"
+        )  # no thread starts until the first job
+        self._inflight: dict[Hashable, asyncio.Future[Picture]] = {}
+        self._generation = 0  # bumped by clear(): renders started before it are not stored
+
+    async def defectors_chart(
+        self,
+        facts: Facts,
+        *,
+        highlight_year: int | None = None,
+        span: tuple[int, int] | None = None,
+    ) -> Picture:
+        """The arrivals bar chart. Raises ``ValueError`` for a span without single years."""
+        span = None if span is None else (int(span[0]), int(span[1]))
+        key = self._key(facts, "defectors", highlight_year, span)
+        return await self._get(key, functools.partial(_chart_job, facts, highlight_year, span))
+
+    async def recognition_map(self, facts: Facts, as_of: dt.date) -> Picture:
+        """The world map at the end of ``as_of``. Raises ``AsOfError`` before 2023-11-14."""
+        key = self._key(facts, "recognition-map", as_of)
+        return await self._get(key, functools.partial(_map_job, facts, as_of))
+
+    async def warm_up(self, facts: Facts | None = None) -> None:
+        """Load matplotlib and the map outlines now; with ``facts``, also pre-render the
+        default chart and the latest map, the pictures asked for most."""
+        await self._run(_warm_job)
+        if facts is not None:
+            await self.defectors_chart(facts)
+            await self.recognition_map(facts, facts.latest_event_date)
+
+    def clear(self) -> None:
+        """Forget every cached picture (renders in progress are not stored either)."""
+        self._generation += 1
+        self._cache.clear()
+
+    def cache_info(self) -> CacheInfo:
+        return self._cache.info()
+
+    async def close(self) -> None:
+        """Stop the worker: queued renders are cancelled, a running one is let finish."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+    # --- internals ---
+
+    @staticmethod
+    def _key(facts: Facts, kind: str, *params: Hashable) -> Hashable | None:
+        return (facts.version, kind, *params) if facts.version else None
+
+    def _submit(self, job: Callable[[], T]) -> asyncio.Future[T]:
+        if self._pool is None:
+            raise RendererClosed("the picture renderer is closed")
+        return asyncio.get_running_loop().run_in_executor(self._pool, job)
+
+    async def _run(self, job: Callable[[], T]) -> T:
+        return await self._submit(job)
+
+    async def _get(self, key: Hashable | None, job: Callable[[], Picture]) -> Picture:
+        if key is None:
+            return await self._run(job)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        pending = self._inflight.get(key)
+        if pending is None:
+            pending = self._submit(job)
+            self._inflight[key] = pending
+            pending.add_done_callback(functools.partial(self._store, key, self._generation))
+        # Shielded: one impatient caller being cancelled must not cancel a render others await.
+        return await asyncio.shield(pending)
+
+    def _store(self, key: Hashable, generation: int, future: asyncio.Future[Picture]) -> None:
+        if self._inflight.get(key) is future:
+            del self._inflight[key]
+        if future.cancelled() or future.exception() is not None:
+            return  # errors are raised to the callers, never cached
+        if generation == self._generation:
+            self._cache.put(key, future.result())

@@ -1,0 +1,39 @@
+"""Solver for questions from the articles' text: the row's own answer, looked up by key."""
+
+from __future__ import annotations
+
+import re
+
+from bot.facts.records import Facts
+from bot.quiz.questions._solve_common import Solver, need
+from bot.quiz.questions._truth import Problem
+from bot.quiz.questions.model import Question
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _solve(topic: str) -> Solver:
+    def solve(q: Question, facts: Facts) -> set[int]:
+        key = need(q, "key")
+        row = next((a for a in facts.article_facts if a.key == key), None)
+        if row is None:
+            raise Problem(f"no article fact with key {key!r}")
+        if row.topic != topic:
+            raise Problem(f"article fact {key!r} is about {row.topic}, not {topic}")
+        if row.question not in q.text:
+            raise Problem("the text is not the article fact's question")
+        allowed = {_norm(row.answer), *(_norm(d) for d in row.distractors)}
+        for o in q.options:
+            if _norm(o) not in allowed:
+                raise Problem(f"option {o!r} is neither the fact's answer nor its distractors")
+        return {i for i, o in enumerate(q.options) if _norm(o) == _norm(row.answer)}
+
+    return solve
+
+
+SOLVERS: dict[str, Solver] = {
+    "article_defectors": _solve("defectors"),
+    "article_recognition": _solve("recognition"),
+}
