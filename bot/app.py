@@ -10,10 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import Services
+from bot.shards import shard_of
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.about", "bot.cogs.defectors", "bot.cogs.recognition")
+EXTENSIONS = ("bot.cogs.about", "bot.cogs.defectors", "bot.cogs.recognition", "bot.cogs.quiz",
+              "bot.cogs.leaderboard", "bot.cogs.quizadmin")
 APOLOGY = "Something went wrong — it has been logged."
 
 
@@ -36,7 +38,10 @@ def _polite(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in servers only."
     if isinstance(error, app_commands.MissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        # Discord's client calls manage_guild "Manage Server".
+        names = {"manage_guild": "Manage Server"}
+        needed = ", ".join(names.get(p, p.replace("_", " ").title())
+                           for p in error.missing_permissions)
         return f"You need the {needed} permission to use this command."
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little — try again in {error.retry_after:.0f} s."
@@ -75,6 +80,19 @@ class FactQuizBot(commands.Bot):
             **options,
         )
         self.services = services
+
+    async def close(self) -> None:
+        # Running rounds end first, with a message in their channels, while Discord still
+        # answers; then pending answers are written; then the connection closes.
+        await self.services.quiz.shutdown()
+        await super().close()
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process's shards receive the guild's events (all, when unsharded)."""
+        count = self.shard_count
+        ids = getattr(self, "shard_ids", None) or ([self.shard_id] if self.shard_id is not None
+                                                    else None)
+        return not count or ids is None or shard_of(guild_id, count) in ids
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:

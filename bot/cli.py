@@ -36,14 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load-data", help="validate data/ and load it into the database")
     load.add_argument("--data-dir", type=Path, help="load from this folder instead of data/")
     sub.add_parser("migrate", help="apply database migrations up to head")
-    sample = sub.add_parser("quiz-sample", add_help=False,
-                            help="print generated quiz questions (see quiz-sample --help)")
-    sample.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("quiz-sample", help="print generated quiz questions (see quiz-sample --help)")
     return parser
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    if argv[:1] == ["quiz-sample"]:
+        # quiz-sample parses its own options (python -m bot quiz-sample --help).
+        args = argparse.Namespace(command="quiz-sample", rest=argv[1:])
+    else:
+        args = _parser().parse_args(argv)
     try:
         settings = Settings.load()
     except SettingsError as exc:

@@ -23,6 +23,7 @@ async def run_discord(services: Services) -> int:
     token = services.settings.discord_token
     assert token is not None
     bot = make_bot(services)
+    services.warm_up_pictures()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -5,6 +5,7 @@ Nothing here imports Discord; cogs get a :class:`Services` and turn interactions
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from bot.facts import store
 from bot.facts.files import DataError
 from bot.facts.names import NameIndex
 from bot.facts.records import Facts
+from bot.quiz.service import QuizService
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     facts: FactsHolder
+    quiz: QuizService
     started: float = field(default_factory=time.monotonic)
     _pictures: PictureRenderer | None = None
 
@@ -57,6 +60,11 @@ class Services:
             self._pictures = PictureRenderer()
         return self._pictures
 
+    def warm_up_pictures(self) -> asyncio.Task[None]:
+        """Import the plotting stack and draw the default pictures in the background, so the
+        first `/defectors` or `/recognition map` of the day answers at once."""
+        return asyncio.create_task(self.pictures.warm_up(self.facts.facts), name="warm-up")
+
     async def reload_facts(self) -> bool:
         """Load ``data/`` if it changed; returns whether the snapshot changed."""
         result = await store.load(self.engine, self.settings.data_dir)
@@ -67,6 +75,7 @@ class Services:
         return result.changed
 
     async def close(self) -> None:
+        await self.quiz.shutdown()
         if self._pictures is not None:
             await self._pictures.close()
         await self.engine.dispose()
@@ -90,4 +99,6 @@ async def open_services(settings: Settings) -> Services:
     except BaseException:
         await engine.dispose()
         raise
-    return Services(settings=settings, engine=engine, facts=FactsHolder(facts))
+    holder = FactsHolder(facts)
+    return Services(settings=settings, engine=engine, facts=holder,
+                    quiz=QuizService(engine, lambda: holder.facts))

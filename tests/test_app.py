@@ -65,4 +65,4 @@ async def test_an_exception_after_deferring_gets_an_ephemeral_follow_up(broken: 
 async def test_a_failed_check_answers_politely(broken: LocalDiscord) -> None:
     exchange = await broken.invoke("/guarded")
     assert exchange.ephemeral
-    assert exchange.content == "You need the Manage Guild permission to use this command."
+    assert exchange.content == "You need the Manage Server permission to use this command."

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app import FactQuizBot, send_ephemeral
 from bot.cogs import _sources
+from bot.cogs._pictures import reply_with_picture
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour
 from bot.facts import defectors as core
@@ -120,10 +124,45 @@ def span_embed(facts: Facts, answer: core.SpanAnswer) -> discord.Embed:
     return embed
 
 
+class ChartButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=r"defectors:chart:(?P<year>\d{4})"):
+    """Posts the chart with the asked year highlighted (stateless: works after restarts)."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(discord.ui.Button(label="Chart", emoji="📊",
+                                           style=discord.ButtonStyle.secondary,
+                                           custom_id=f"defectors:chart:{year}"))
+        self.year = year
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+                             match: re.Match[str]) -> ChartButton:
+        return cls(int(match["year"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: FactQuizBot = interaction.client  # type: ignore[assignment]
+        facts = bot.services.facts.facts
+        single = self.year in facts.year_by_number
+        note = (f"{self.year} is highlighted." if single else
+                f"{self.year} is not highlighted: MOU publishes no single-year figure for it, "
+                "so it has no bar.")
+        embed = discord.Embed(title=f"North Koreans arriving in South Korea — {self.year}",
+                              description=note, colour=EmbedColour.DEFECTORS)
+        embed.set_footer(text=_footer(facts))
+        await reply_with_picture(interaction, embed, bot.services.pictures.defectors_chart(
+            facts, highlight_year=self.year if single else None))
+
+
+def chart_view(year: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ChartButton(year))
+    return view
+
+
 class Defectors(commands.Cog):
     def __init__(self, bot: FactQuizBot) -> None:
         self.bot = bot
-        self.embeds: ReplyCache[discord.Embed] = ReplyCache()
+        self.embeds: ReplyCache[Any] = ReplyCache()
 
     @app_commands.command(name="defectors",
                           description="North Koreans arriving in South Korea, per year (MOU)")
@@ -145,7 +184,8 @@ class Defectors(commands.Cog):
                                                   "e.g. `/defectors year:2012 to_year:2020`.")
                 return
             embed = self.embeds.get(("overview", facts.version), lambda: overview_embed(facts))
-            await interaction.response.send_message(embed=embed)
+            await reply_with_picture(interaction, embed,
+                                     self.bot.services.pictures.defectors_chart(facts))
             return
         if to_year is not None:
             try:
@@ -153,17 +193,24 @@ class Defectors(commands.Cog):
             except core.SpanError as exc:
                 await send_ephemeral(interaction, str(exc))
                 return
-            await interaction.response.send_message(embed=span_embed(facts, answer))
+            singles = [p.last_year for p in answer.periods if p.is_year]
+            if not singles:
+                await interaction.response.send_message(embed=span_embed(facts, answer))
+                return
+            await reply_with_picture(interaction, span_embed(facts, answer),
+                                     self.bot.services.pictures.defectors_chart(
+                                         facts, span=(singles[0], singles[-1])))
             return
         result = core.answer_year(facts, year)
         if isinstance(result, core.NoData):
             await send_ephemeral(interaction, result.explanation)
             return
-        embed = self.embeds.get(("year", facts.version, year), lambda: (
+        embed, view = self.embeds.get(("year", facts.version, year), lambda: (
             bucket_embed(facts, result) if isinstance(result, core.BucketAnswer)
-            else year_embed(facts, result)))
-        await interaction.response.send_message(embed=embed)
+            else year_embed(facts, result), chart_view(year)))
+        await interaction.response.send_message(embed=embed, view=view)
 
 
 async def setup(bot: FactQuizBot) -> None:
+    bot.add_dynamic_items(ChartButton)
     await bot.add_cog(Defectors(bot))

@@ -14,6 +14,7 @@ from bot.app import FactQuizBot, send_ephemeral
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour, user_text
+from bot.cogs._pictures import reply_with_picture
 from bot.facts import recognition as core
 from bot.facts.names import NotMember, Resolved, Unknown
 from bot.facts.records import SNAPSHOT_DATE, Category, Facts, IsraelStatus
@@ -32,8 +33,9 @@ CATEGORY_TITLES = {
     Category.PALESTINE_ONLY: "Recognize Palestine only",
     Category.NEITHER: "Recognize neither",
 }
-STATUS_CHOICES = [app_commands.Choice(name=CATEGORY_TITLES[c].removeprefix("Recognize ")
-                                      .capitalize(), value=c.value) for c in Category]
+CATEGORY_SHORT = {Category.BOTH: "Both", Category.ISRAEL_ONLY: "Israel only",
+                  Category.PALESTINE_ONLY: "Palestine only", Category.NEITHER: "Neither"}
+STATUS_CHOICES = [app_commands.Choice(name=CATEGORY_SHORT[c], value=c.value) for c in Category]
 AS_OF_HELP = "A date, YYYY-MM-DD, from 2023-11-14 on (default: the latest in the data)"
 
 
@@ -246,6 +248,24 @@ class Recognition(commands.GroupCog, group_name="recognition",
             embed = self.embeds.get(("summary", facts.version, date),
                                     lambda: summary_embed(facts, date))
             await interaction.response.send_message(embed=embed)
+
+    @app_commands.command(name="map", description="World map: who recognizes Israel, "
+                                                  "Palestine, both or neither")
+    @app_commands.describe(as_of=AS_OF_HELP)
+    async def map_(self, interaction: discord.Interaction, as_of: str | None = None) -> None:
+        date = await self._as_of(interaction, as_of)
+        if date is None:
+            return
+        facts = self.bot.services.facts.facts
+        counts = core.category_counts(core.status_at(facts, date))
+        embed = discord.Embed(
+            title=f"Recognition of Israel and Palestine — {day(date)}",
+            description=" · ".join(f"{CATEGORY_SHORT[c]}: **{counts[c.value]}**"
+                                   for c in Category),
+            colour=EmbedColour.RECOGNITION)
+        embed.set_footer(text=_footer(facts, date))
+        await reply_with_picture(interaction, embed,
+                                 self.bot.services.pictures.recognition_map(facts, date))
 
     @app_commands.command(name="list", description="The UN member states in one group")
     @app_commands.describe(status="Which group", as_of=AS_OF_HELP)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +22,14 @@ from bot.local.standin.server import (
     StandIn,
     Violation,
 )
+
+
+LOCAL_GUILD_ID = 1_100_000_000_000_000_000
+
+
+def local_user_id(name: str) -> int:
+    """A stable id for a local member name (the playground keeps its members across runs)."""
+    return LOCAL_GUILD_ID + 1000 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
 
 
 class NoAnswer(AssertionError):
@@ -170,7 +180,7 @@ class LocalDiscord:
         """A member of the test server (created on first use)."""
         user = self._users.get(name)
         if user is None:
-            user = self.standin.add_user(name, name.title())
+            user = self.standin.add_user(name, name.title(), local_user_id(name))
             self._users[name] = user
         perms = permissions.MODERATOR if moderator else permissions.MEMBER
         self.standin.set_permissions(self.guild, user, perms)
@@ -244,12 +254,19 @@ class LocalDiscord:
 
     async def click(self, message: dict[str, Any], *, label: str | None = None,
                     index: int | None = None, custom_id: str | None = None,
-                    user: User | None = None, wait: bool = True, timeout: float = 5.0) -> Exchange:
-        """Press a button on a message the bot sent (by label, position or custom_id)."""
+                    user: User | None = None, wait: bool = True, timeout: float = 5.0,
+                    as_seen: bool = False) -> Exchange:
+        """Press a button on a message the bot sent (by label, position or custom_id).
+
+        ``as_seen`` presses it on ``message`` as given (a client that has not yet received
+        the latest edit, as happens on Discord), instead of on the message's current state.
+        """
         user = user or self.user
         current = self.standin.messages.get(int(message["id"]))
         if current is None:
             raise OptionRefused("that message no longer exists")
+        if as_seen:
+            current = {**current, **{k: v for k, v in message.items() if k != "_visible_to"}}
         if current.get("_visible_to") not in (None, str(user.id)):
             raise OptionRefused("that message is visible only to someone else")
         found = buttons(current)
@@ -283,7 +300,7 @@ class LocalDiscord:
 
     async def wait_for_message(self, predicate: Callable[[dict[str, Any]], bool], *,
                                timeout: float = 10.0) -> dict[str, Any]:
-        """The first stored message (new or edited) matching ``predicate``."""
+        """A snapshot of the first stored message (new or edited) matching ``predicate``."""
         deadline = time.monotonic() + timeout
         arrived = asyncio.Event()
         listener = lambda _kind, _message: arrived.set()  # noqa: E731
@@ -293,7 +310,7 @@ class LocalDiscord:
                 arrived.clear()
                 for message in list(self.standin.messages.values()):
                     if predicate(message):
-                        return message
+                        return copy.deepcopy(message)  # as seen now, not as edited later
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise NoAnswer("no matching message arrived")

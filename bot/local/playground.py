@@ -124,6 +124,7 @@ class Playground:
 async def run_playground(services: Services, *, stdin: TextIO = sys.stdin,
                          out: TextIO = sys.stdout) -> int:
     attachments = services.settings.var_dir / "playground" / "attachments"
+    services.warm_up_pictures()
     async with running_bot(services) as discord:
         playground = Playground(discord, attachments, out)
         print(BANNER, file=out)

@@ -16,7 +16,7 @@ import yarl
 from discord.http import Route
 
 from bot.app import FactQuizBot
-from bot.local.driver import LocalDiscord
+from bot.local.driver import LOCAL_GUILD_ID, LocalDiscord, local_user_id
 from bot.local.standin import StandIn
 from bot.services import Services
 
@@ -84,9 +84,11 @@ async def running_bot(
     task = None
     bot = None
     try:
+        # Fixed ids: the playground and `ask` keep one server, channels and members across
+        # runs, so settings, rounds and the leaderboard persist in the local database.
         guild = next(iter(standin.guilds.values()), None) or standin.add_guild(
-            "factquiz playground", channels=("general", "quiz"))
-        user = standin.add_user("player", "Player")
+            "factquiz playground", channels=("general", "quiz"), guild_id=LOCAL_GUILD_ID)
+        user = standin.add_user("player", "Player", local_user_id("player"))
         with point_discord_at(standin.api_url, standin.gateway_url):
             # A short guild_ready_timeout: the stand-in sends every guild at once.
             bot_options.setdefault("guild_ready_timeout", 0.01)

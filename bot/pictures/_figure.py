@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 DPI = 100  # figure inches × 100 = pixels, so sizes in the code read as pixels / 100
 
-# An opaque near-white page with dark text reads the same on Discord's dark and light themes
+# An opaque white page with dark text reads the same on Discord's dark and light themes
 # (a transparent PNG would put dark text on a dark background).
 PAGE = "#FFFFFF"
 INK = "#1F2328"  # titles and labels
 MUTED = "#57606A"  # notes and the source line; still 6:1 contrast on the page
 FONT = "DejaVu Sans"  # bundled with matplotlib, so rendering never depends on system fonts
 
-# PNG metadata without the matplotlib version, so an upgrade alone does not change the bytes.
-_METADATA = {"Software": None}
+# zlib level 1: on the map it halves encoding time (≈50 → ≈25 ms) against level 6 for a file
+# only ~7% larger; Discord's upload time does not notice the difference.
+_PNG_COMPRESS_LEVEL = 1
+
+
+def hex_colour(rgb: tuple[int, int, int]) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
 def new_figure(width_px: int, height_px: int) -> Figure:
@@ -27,8 +34,17 @@ def new_figure(width_px: int, height_px: int) -> Figure:
 
 
 def to_png(fig: Figure) -> bytes:
+    """Draw with Agg and encode as an RGB PNG.
+
+    The page is opaque, so the alpha channel savefig would write carries nothing: dropping it
+    makes encoding faster and the file smaller. Pillow writes no version or time metadata,
+    so the same picture always gives the same bytes. There is no "tight" bounding box either:
+    the map's pixel transform (MapFrame) relies on the figure keeping its exact size.
+    """
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     buffer = io.BytesIO()
-    # No bbox_inches="tight": it would change the pixel size, and the map's pixel transform
-    # (MapFrame) relies on the figure keeping exactly the size it was given.
-    fig.savefig(buffer, format="png", dpi=DPI, facecolor=PAGE, metadata=_METADATA)
+    Image.fromarray(rgb).save(buffer, format="png", compress_level=_PNG_COMPRESS_LEVEL)
     return buffer.getvalue()

@@ -1,8 +1,9 @@
-"""Find a free spot for a chart annotation, so labels never sit on bars or on each other.
+"""Find a free spot for a chart label, so labels never sit on bars or on each other.
 
-Works in display pixels on a figure that has not been saved yet: matplotlib can measure text
-with the canvas renderer before anything is drawn. The chart changes with the requested span,
-so fixed positions would collide sooner or later; searching is cheap (a few dozen bboxes).
+Works in display pixels on a figure that has not been drawn yet: matplotlib can measure text
+with the canvas renderer beforehand. The chart changes with the requested span, so fixed
+positions would collide sooner or later. Text is measured once per label (a layout costs
+~1 ms); candidate spots are then just that box translated, so the search itself is free.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def place_annotation(
     *,
     lift_px: float = 14.0,
 ) -> Bbox | None:
-    """Move ``note``'s text to the lowest free spot above its anchor, inside the axes.
+    """Move ``note``'s text (in data coordinates) to the lowest free spot above its anchor.
 
     Candidates are tried nearest first: centred over the anchor, then shifted sideways so the
     text stays inside the axes, rising in small steps. Returns the text's box, or ``None`` if
@@ -49,10 +50,10 @@ def place_annotation(
     note.set_horizontalalignment("center")
     note.set_verticalalignment("bottom")
     note.xyann = tuple(to_data.transform((anchor_x, anchor_y)))
-    width = text_box(note, renderer).width
-    half = width / 2
-    low = axes_box.x0 + half + PAD_PX
-    high = axes_box.x1 - half - PAD_PX
+    measured = text_box(note, renderer)  # the box when the text sits at the anchor itself
+    width, height = measured.width, measured.height
+    low = axes_box.x0 + width / 2 + PAD_PX
+    high = axes_box.x1 - width / 2 - PAD_PX
     centre = min(max(anchor_x, low), high)
     # Sideways candidates: the clamped centre first, then up to two text-widths either way.
     offsets = [0.0]
@@ -60,12 +61,11 @@ def place_annotation(
         offsets += [k * width / 4, -k * width / 4]
     xs = [x for x in (centre + dx for dx in offsets) if low <= x <= high]
     y = anchor_y + lift_px
-    height = text_box(note, renderer).height
     while y + height <= axes_box.y1 - PAD_PX:
         for x in xs:
-            note.xyann = tuple(to_data.transform((x, y)))
-            box = text_box(note, renderer)
+            box = measured.translated(x - anchor_x, y - anchor_y)
             if not _overlaps(box, obstacles):
+                note.xyann = tuple(to_data.transform((x, y)))
                 return box
         y += STEP_PX
     return None
@@ -84,17 +84,18 @@ def settle_label(ax: Axes, label: Annotation, obstacles: Sequence[Bbox],
     axes_box = ax.get_window_extent(renderer)
     dx_pt, dy_pt = label.xyann
     box = text_box(label, renderer)
+    shift_px = 0.0
     if box.x0 < axes_box.x0:
-        dx_pt += (axes_box.x0 - box.x0) * points_per_px
+        shift_px = axes_box.x0 - box.x0
     elif box.x1 > axes_box.x1:
-        dx_pt -= (box.x1 - axes_box.x1) * points_per_px
-    label.xyann = (dx_pt, dy_pt)
-    box = text_box(label, renderer)
+        shift_px = axes_box.x1 - box.x1
+    box = box.translated(shift_px, 0)
+    lift_px = 0.0
     for _ in range(60):
         if not _overlaps(box, obstacles, pad):
             break
         pad = PAD_PX  # off its bar, a label needs the same clear space as any other
-        dy_pt += STEP_PX * points_per_px
-        label.xyann = (dx_pt, dy_pt)
-        box = text_box(label, renderer)
+        box = box.translated(0, STEP_PX)
+        lift_px += STEP_PX
+    label.xyann = (dx_pt + shift_px * points_per_px, dy_pt + lift_px * points_per_px)
     return box

@@ -20,7 +20,7 @@ from matplotlib.transforms import Bbox
 
 from bot.facts.defectors import MOU_NAME
 from bot.facts.records import DefectorPeriod, Facts, PeriodKind
-from bot.pictures._figure import FONT, INK, MUTED, PAGE, new_figure, to_png
+from bot.pictures._figure import FONT, INK, MUTED, PAGE, hex_colour, new_figure, to_png
 from bot.pictures._placement import place_annotation, settle_label
 
 RGB = tuple[int, int, int]
@@ -50,10 +50,6 @@ class DefectorsChart:
     bars: Mapping[int, Rectangle]  # calendar year → its bar
     peak_year: int  # the tallest bar shown
     highlight_year: int | None  # the highlighted bar, if the year is a single year shown
-
-
-def _hex(rgb: RGB) -> str:
-    return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
 def shown_years(facts: Facts, span: tuple[int, int] | None = None) -> tuple[DefectorPeriod, ...]:
@@ -129,7 +125,7 @@ def build_defectors_chart(
     for year in totals:
         rgb = (HIGHLIGHT_RGB if year == highlight_year
                else PEAK_RGB if year == top.last_year else BAR_RGB)
-        colours.append(_hex(rgb))
+        colours.append(hex_colour(rgb))
     container = ax.bar(list(totals), list(totals.values()), width=_BAR_WIDTH, color=colours,
                        zorder=2, linewidth=0)
     bars = dict(zip(totals, container.patches, strict=True))
@@ -141,8 +137,11 @@ def build_defectors_chart(
     # A year with a note gets its value in the note instead.
     notes_text = {y: t for y, t in _annotations(facts).items() if y in totals}
     labels: dict[int, str] = {}
-    peak_word = "Peak" if top is overall_peak else "Highest shown"
-    labels[top.last_year] = f"{peak_word}\n{top.total:,}"  # two lines: narrow as its bar
+    if top is overall_peak:
+        labels[top.last_year] = f"Peak\n{top.total:,}"  # two lines: about as narrow as its bar
+    elif top.last_year not in notes_text:
+        labels[top.last_year] = f"Highest shown\n{top.total:,}" if len(shown) > 1 else \
+            f"{top.total:,}"
     latest = facts.years[-1].last_year
     for year in (highlight_year, latest):
         if year in totals and year not in notes_text:
@@ -185,7 +184,9 @@ def _style_axes(ax: Axes, years: list[int]) -> None:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color(MUTED)
-    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    # At least six bar-widths of room: one or two bars should not fill the whole chart.
+    centre, half = (years[0] + years[-1]) / 2, max((years[-1] - years[0]) / 2 + 0.6, 3.0)
+    ax.set_xlim(centre - half, centre + half)
     # Every year gets a tick while they fit (~36 px each at full width); long spans thin out.
     step = 1 if len(years) <= 26 else 2
     ax.set_xticks(years[::step], [str(y) for y in years[::step]])

@@ -34,14 +34,14 @@ from matplotlib.path import Path
 from bot.facts.recognition import category_counts, status_at
 from bot.facts.records import SNAPSHOT_DATE, Category, Facts
 from bot.pictures._dots import spread
-from bot.pictures._figure import FONT, INK, MUTED, PAGE, new_figure, to_png
+from bot.pictures._figure import FONT, INK, MUTED, PAGE, hex_colour, new_figure, to_png
 from bot.pictures._geometry import Feature, MapFrame, Split, World, equal_earth, load_world
 
 RGB = tuple[int, int, int]
 
 # Okabe–Ito colours: told apart with every common colour-vision deficiency (checked with the
-# Machado 2009 simulation: ΔE ≥ 17 between any two of them and the grey), and mid-toned, so
-# they hold up on a light page whichever Discord theme surrounds the image.
+# Machado 2009 simulation: CIE76 ΔE ≥ 17 between any two of them, the grey and the ocean),
+# and mid-toned, so they hold up on the white page whichever Discord theme surrounds it.
 PALETTE: Mapping[Category, RGB] = MappingProxyType({
     Category.BOTH: (0, 158, 115),  # bluish green
     Category.ISRAEL_ONLY: (0, 114, 178),  # blue
@@ -84,10 +84,6 @@ VC_ARTICLE = "Visual Capitalist, “Mapped: Which Countries Recognize Israel or 
 def map_pixel(lon: float, lat: float) -> tuple[float, float]:
     """Where (lon, lat) lands in the rendered map: (column, row) from the top-left corner."""
     return FRAME.to_pixel(lon, lat)
-
-
-def _hex(rgb: RGB) -> str:
-    return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
 def _world() -> World:
@@ -195,11 +191,11 @@ def build_recognition_map(facts: Facts, as_of: dt.date) -> Figure:
     """The map as a figure, for rendering and for tests that inspect its artists."""
     statuses = status_at(facts, as_of)
     colour_of = {
-        facts.member_by_iso3[iso3].iso_numeric: _hex(PALETTE[s.category])
+        facts.member_by_iso3[iso3].iso_numeric: hex_colour(PALETTE[s.category])
         for iso3, s in statuses.items()
     }
     paths, member_codes, outline = _paths()
-    grey = _hex(NON_MEMBER_RGB)
+    grey = hex_colour(NON_MEMBER_RGB)
 
     fig = new_figure(WIDTH_PX, HEIGHT_PX)
     ax = fig.add_axes(FRAME.axes_rect())
@@ -208,7 +204,8 @@ def build_recognition_map(facts: Facts, as_of: dt.date) -> Figure:
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
 
-    globe = PathPatch(outline, facecolor=_hex(OCEAN_RGB), edgecolor=_GLOBE_EDGE, linewidth=0.8)
+    globe = PathPatch(outline, facecolor=hex_colour(OCEAN_RGB), edgecolor=_GLOBE_EDGE,
+                      linewidth=0.8)
     ax.add_patch(globe)
     # Grey units first, outlined in their own grey, then members outlined in white: borders
     # show between states, while seams inside grey areas (Western Sahara's two Natural Earth
@@ -237,7 +234,7 @@ def build_recognition_map(facts: Facts, as_of: dt.date) -> Figure:
              f"The {len(statuses)} UN member states as of {_long_date(as_of)}",
              ha="center", va="top", fontsize=12, color=MUTED, family=FONT)
 
-    handles = [Patch(facecolor=_hex(PALETTE[c]), edgecolor="none") for c in Category]
+    handles = [Patch(facecolor=hex_colour(PALETTE[c]), edgecolor="none") for c in Category]
     labels = [f"{LEGEND_LABELS[c]}: {counts[c.value]:,}" for c in Category]
     handles.append(Patch(facecolor=grey, edgecolor="none"))
     labels.append("Not a UN member state")

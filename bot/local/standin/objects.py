@@ -77,8 +77,8 @@ class Guild:
     # Commands whose default_member_permissions a server admin lifted in the server settings.
     command_overrides: set[str] = field(default_factory=set)
 
-    def add_channel(self, name: str) -> Channel:
-        channel = Channel(snowflake(), name, self.id, position=len(self.channels))
+    def add_channel(self, name: str, channel_id: int | None = None) -> Channel:
+        channel = Channel(channel_id or snowflake(), name, self.id, position=len(self.channels))
         self.channels[channel.id] = channel
         return channel
 

@@ -24,7 +24,8 @@ from bot.local.standin.objects import (
     member_payload,
     message_payload,
 )
-from bot.local.standin.snowflake import shard_of, snowflake
+from bot.local.standin.snowflake import snowflake
+from bot.shards import shard_of
 
 log = logging.getLogger(__name__)
 
@@ -198,18 +199,20 @@ class StandIn:
 
     # ----------------------------------------------------------------- world setup
     def add_guild(self, name: str = "Test Server", channels: tuple[str, ...] = ("general",),
-                  owner: User | None = None) -> Guild:
-        gid = snowflake()
+                  owner: User | None = None, guild_id: int | None = None) -> Guild:
+        gid = guild_id or snowflake()
         guild = Guild(gid, name, (owner or self.owner).id)
         guild.roles[gid] = Role(gid, "@everyone", permissions.MEMBER)
-        for channel in channels:
-            guild.add_channel(channel)
+        for position, channel in enumerate(channels, 1):
+            # With a fixed guild id, channel ids follow from it (stable across runs).
+            guild.add_channel(channel, gid + position if guild_id else None)
         self.guilds[gid] = guild
         self._member_perms[(gid, guild.owner_id)] = permissions.ADMINISTRATOR | permissions.MODERATOR
         return guild
 
-    def add_user(self, username: str, global_name: str | None = None) -> User:
-        user = User(snowflake(), username, global_name)
+    def add_user(self, username: str, global_name: str | None = None,
+                 user_id: int | None = None) -> User:
+        user = User(user_id or snowflake(), username, global_name)
         self.users[user.id] = user
         return user
 

@@ -12,8 +12,3 @@ _counter = itertools.count()
 def snowflake() -> int:
     ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
     return (ms << 22) | (next(_counter) % (1 << 22))
-
-
-def shard_of(guild_id: int, shard_count: int) -> int:
-    """Discord's rule for which shard receives a guild's events."""
-    return (guild_id >> 22) % shard_count

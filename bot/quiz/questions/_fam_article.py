@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import random
 import re
+from typing import cast
 
 from bot.facts.records import ArticleFact, Facts
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._build import in_band, make, shuffled
 from bot.quiz.questions._family import Family
 from bot.quiz.questions._format import day
-from bot.quiz.questions.model import Question, Topic
+from bot.quiz.questions.model import Difficulty, Question, Topic
 
 _INT = re.compile(r"\d{1,3}(,\d{3})*|\d+")
 
@@ -28,12 +29,13 @@ def _value(text: str) -> int | None:
 
 
 def fair_distractors(row: ArticleFact) -> list[str]:
+    """The row's distractors, minus numeric ones outside the plausibility band."""
     answer = _value(row.answer)
     values = [_value(d) for d in row.distractors]
     if answer is None or any(v is None for v in values):
         return list(row.distractors)  # not a numeric question
     return [d for d, v in zip(row.distractors, values, strict=True)
-            if in_band(v, answer, policy.BAND_LOW, policy.BAND_HIGH)]  # type: ignore[arg-type]
+            if v is not None and in_band(v, answer, policy.BAND_LOW, policy.BAND_HIGH)]
 
 
 def _article_family(topic: Topic) -> Family:
@@ -56,10 +58,11 @@ def _article_family(topic: Topic) -> Family:
             options = sorted([row.answer, *distractors], key=lambda o: _value(o) or 0)
         else:
             options = shuffled(rng, row.answer, distractors)
-        return make(family=name, key=row.key, topic=topic, difficulty=row.difficulty,  # type: ignore[arg-type]
-                    text=text, options=options, answer=row.answer,
-                    explanation=row.explanation, source=row.source, as_of=as_of,
-                    params={"key": row.key})
+        # read_facts() accepts only easy/medium/hard in this column.
+        difficulty = cast(Difficulty, row.difficulty)
+        return make(family=name, key=row.key, topic=topic, difficulty=difficulty, text=text,
+                    options=options, answer=row.answer, explanation=row.explanation,
+                    source=row.source, as_of=as_of, params={"key": row.key})
 
     build.__doc__ = f"Facts from the {topic} article's text."
     return Family(name, topic, frozenset({"easy", "medium", "hard"}), build)

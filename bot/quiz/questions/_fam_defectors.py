@@ -25,6 +25,7 @@ from bot.quiz.questions._build import (
 )
 from bot.quiz.questions._family import Family, family
 from bot.quiz.questions._format import num, pct, signed, year_pair
+from bot.quiz.questions._memo import memo
 from bot.quiz.questions._sources import defector_rows
 from bot.quiz.questions.model import Difficulty, Question
 
@@ -291,8 +292,14 @@ def men_outnumbered(facts: Facts, rng: random.Random) -> Question | None:
 
 
 def _span_sum(facts: Facts, first: int, last: int) -> int | None:
-    rows = [facts.year_by_number.get(y) for y in range(first, last + 1)]
-    return None if any(r is None for r in rows) else sum(r.total for r in rows)  # type: ignore[union-attr]
+    """Total over consecutive single years, or None if any year is not one."""
+    total = 0
+    for y in range(first, last + 1):
+        row = facts.year_by_number.get(y)
+        if row is None:
+            return None
+        total += row.total
+    return total
 
 
 @family("span_total", "defectors", "hard")
@@ -327,8 +334,9 @@ def span_total(facts: Facts, rng: random.Random) -> Question | None:
 def _cumulative(facts: Facts, year: int) -> int:
     # Everyone up to 1998 and 1999–2001 are whole periods before any single year; the half
     # year 2023-H1 is superseded by the full 2023 row and never counted.
-    return sum(p.total for p in facts.periods
-               if p.kind is not PeriodKind.PARTIAL and p.last_year <= year)
+    return memo(facts, ("defectors-cumulative", year), lambda: sum(
+        p.total for p in facts.periods
+        if p.kind is not PeriodKind.PARTIAL and p.last_year <= year))
 
 
 @family("cumulative_total", "defectors", "hard")
@@ -365,7 +373,7 @@ TREND_KINDS = ("more_than", "rose_every_year", "fell_every_year", "more_than_dou
 
 def _trend_truth(facts: Facts, kind: str, a: int, b: int) -> bool | None:
     """The statement's truth, or None when it is too close to call."""
-    t = {p.last_year: p.total for p in facts.years}
+    t = memo(facts, "defectors-totals", lambda: {p.last_year: p.total for p in facts.years})
     if kind == "more_than":
         return t[a] > t[b] if _clear_gap(t[a], t[b]) else None
     if kind == "more_than_double":

@@ -132,8 +132,12 @@ def _palestine_date(status: StateStatus) -> str:
 
 
 def _palestine_phrase(facts: Facts, iso: str, status: StateStatus) -> str:
-    when = partial_date(_palestine_date(status)) if _palestine_date(status) else ""
     who = _sentence(_prose(facts, iso))
+    pools = _pools(facts)
+    if iso not in pools.date_ok and iso not in policy.PREDECESSOR:
+        # The row's notes say sources disagree on the date: do not print one.
+        return f"{who} recognized {PALESTINE} (sources differ on the date)."
+    when = partial_date(_palestine_date(status)) if _palestine_date(status) else ""
     if iso in policy.PREDECESSOR:
         who += f" (as {policy.PREDECESSOR[iso]}, its predecessor state)"
     return f"{who} recognized {PALESTINE} {when}".rstrip() + "."
@@ -158,22 +162,55 @@ def _q(facts: Facts, name: str, key: str, difficulty: Difficulty, text: str,
 
 # --- true / false ----------------------------------------------------------------------------
 
-def _tf_state(facts: Facts, rng: random.Random, pool: str, d: dt.date,
-              truth_of: Callable[[StateStatus], bool]) -> str | None:
+_ASPECT: dict[str, Callable[[StateStatus], object]] = {
+    "palestine": lambda s: s.recognizes_palestine,
+    "israel": lambda s: s.recognizes_israel,
+    "category": lambda s: s.category,
+}
+
+
+def _date_and_pool(facts: Facts, rng: random.Random, pool: str,
+                   aspect: str) -> tuple[dt.date, tuple[str, ...]]:
+    """Mostly the latest date with the whole pool; sometimes an earlier anchor, and then only
+    the states whose ``aspect`` was different then. So the date always matters, and the same
+    state is not asked again under another date with the same answer."""
+    pools = _pools(facts)
+    latest = pools.anchors[-1]
+    earlier = memo(facts, ("recognition-changed", pool, aspect), lambda: {
+        d: changed for d in pools.anchors[:-1]
+        if (changed := _changed(facts, pool, aspect, d, latest))})
+    if not earlier or rng.random() >= 0.3:
+        return latest, _stable_pool(facts, pool, latest)
+    d = rng.choice(sorted(earlier))
+    return d, earlier[d]
+
+
+def _changed(facts: Facts, pool: str, aspect: str, d: dt.date,
+             latest: dt.date) -> tuple[str, ...]:
+    then, now, key = _statuses(facts, d), _statuses(facts, latest), _ASPECT[aspect]
+    steady = set(_stable_pool(facts, pool, latest))
+    return tuple(i for i in _stable_pool(facts, pool, d)
+                 if i in steady and key(then[i]) != key(now[i]))
+
+
+def _tf_state(facts: Facts, rng: random.Random, pool: str,
+              aspect: str) -> tuple[dt.date, str] | None:
     wanted = rng.random() < 0.5  # as many true as false statements
+    d, candidates = _date_and_pool(facts, rng, pool, aspect)
     statuses = _statuses(facts, d)
-    candidates = [i for i in _stable_pool(facts, pool, d) if truth_of(statuses[i]) is wanted]
-    return rng.choice(candidates) if candidates else None
+    matching = memo(facts, ("recognition-tf", pool, aspect, d, candidates, wanted), lambda: [
+        i for i in candidates if _ASPECT[aspect](statuses[i]) is wanted])
+    return (d, rng.choice(matching)) if matching else None
 
 
 @family("recognizes_palestine_tf", "recognition", "easy")
 def recognizes_palestine_tf(facts: Facts, rng: random.Random) -> Question | None:
     """True/false: state X recognized the State of Palestine as of a date."""
     pools = _pools(facts)
-    d = rng.choice(pools.anchors)
-    iso = _tf_state(facts, rng, "any_state", d, lambda s: s.recognizes_palestine)
-    if iso is None:
+    picked = _tf_state(facts, rng, "any_state", "palestine")
+    if picked is None:
         return None
+    d, iso = picked
     status = _statuses(facts, d)[iso]
     truth = status.recognizes_palestine
     name = _prose(facts, iso)
@@ -192,12 +229,11 @@ def recognizes_palestine_tf(facts: Facts, rng: random.Random) -> Question | None
 
 
 def _israel_phrase(facts: Facts, iso: str, status: StateStatus) -> str:
+    # No date: the data's Israel dates mix de facto, de jure and normalization agreements,
+    # and the answer does not need one.
     name = _sentence(_prose(facts, iso))
     if status.recognizes_israel:
-        when = status.israel_recognition_date
-        if when and iso not in policy.PREDECESSOR:
-            return f"{name} recognized Israel {partial_date(when)}."
-        return f"{name} recognizes Israel."
+        return f"{name} recognizes Israel (the article's data)."
     if status.israel_status is IsraelStatus.WITHDREW:
         return f"{name} withdrew its recognition of Israel."
     return f"{name} has never recognized Israel."
@@ -206,18 +242,17 @@ def _israel_phrase(facts: Facts, iso: str, status: StateStatus) -> str:
 @family("recognizes_israel_tf", "recognition", "easy")
 def recognizes_israel_tf(facts: Facts, rng: random.Random) -> Question | None:
     """True/false: state X recognized Israel as of a date (no cut-relations states)."""
-    pools = _pools(facts)
-    d = rng.choice(pools.anchors)
-    iso = _tf_state(facts, rng, "israel_clean", d, lambda s: s.recognizes_israel)
-    if iso is None:
+    picked = _tf_state(facts, rng, "israel_clean", "israel")
+    if picked is None:
         return None
+    d, iso = picked
     status = _statuses(facts, d)[iso]
     truth = status.recognizes_israel
     text = f"True or false? As of {day(d)}, {_prose(facts, iso)} recognized Israel."
     explanation = f"{'True' if truth else 'False'}. {_israel_phrase(facts, iso, status)}"
     options, answer = true_false(truth)
     return _q(facts, "recognizes_israel_tf", iso, "easy", text, options, answer,
-              explanation, _source(facts, [iso], d, dates="israel"), d, {"iso3": iso})
+              explanation, _source(facts, [iso], d), d, {"iso3": iso})
 
 
 # --- which of these four -----------------------------------------------------------------------
@@ -231,20 +266,21 @@ _CATEGORY_SHORT = {Category.BOTH: "both", Category.ISRAEL_ONLY: "Israel only",
                    Category.PALESTINE_ONLY: "Palestine only", Category.NEITHER: "neither"}
 
 
-def _split(facts: Facts, d: dt.date, target: Category) -> tuple[list[str], list[str]]:
+def _split(facts: Facts, d: dt.date, target: Category,
+           allowed: set[str]) -> tuple[list[str], list[str]]:
+    """Answer candidates (in ``target``, among ``allowed``) and distractors (not in it)."""
     statuses = _statuses(facts, d)
     stable = _stable_pool(facts, "israel_clean", d)
-    return ([i for i in stable if statuses[i].category is target],
+    return ([i for i in stable if statuses[i].category is target and i in allowed],
             [i for i in stable if statuses[i].category is not target])
 
 
 def _category_family(name: str, target: Category) -> Family:
     def build(facts: Facts, rng: random.Random) -> Question | None:
-        pools = _pools(facts)
-        d = rng.choice(pools.anchors)
+        d, changed = _date_and_pool(facts, rng, "israel_clean", "category")
         statuses = _statuses(facts, d)
-        right, wrong = memo(facts, ("recognition-category", target, d),
-                            lambda: _split(facts, d, target))
+        right, wrong = memo(facts, ("recognition-category", target, d, changed),
+                            lambda: _split(facts, d, target, set(changed)))
         if not right or len(wrong) < 3:
             return None
         iso = rng.choice(right)
@@ -272,8 +308,8 @@ category_palestine_only = _category_family("category_palestine_only", Category.P
 @family("never_recognized_israel", "recognition", "medium")
 def never_recognized_israel(facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states has never recognized Israel (per the article's data)."""
-    pools = _pools(facts)
-    d = rng.choice(pools.anchors)
+    # "Never" does not change with the date for these states: ask it once, at the latest.
+    d = _pools(facts).anchors[-1]
     statuses = _statuses(facts, d)
     stable = _stable_pool(facts, "israel_clean", d)
     never = [i for i in stable if statuses[i].israel_status is IsraelStatus.NEVER]
@@ -334,15 +370,29 @@ _COUNT_TEXT = {
 }
 
 
+def _count_dates(facts: Facts, which: str) -> tuple[dt.date, ...]:
+    """One anchor date per distinct count: the snapshot, else the latest, else the earliest
+    date with that count. Dates where the count changes within STABLE_DAYS are left out."""
+    anchors = _pools(facts).anchors
+    stable = [d for d in anchors
+              if len({_count_range(facts, x, which)[0] for x in _window(d)}) == 1]
+    by_count: dict[int, list[dt.date]] = {}
+    for d in stable:
+        by_count.setdefault(_count_range(facts, d, which)[0], []).append(d)
+    chosen = []
+    for dates in by_count.values():
+        preferred = [d for d in (SNAPSHOT_DATE, anchors[-1]) if d in dates]
+        chosen.append(preferred[0] if preferred else dates[0])
+    return tuple(sorted(chosen))
+
+
 def _count_family(which: str) -> Family:
     name = f"{which}_count"
     phrase, difficulty = _COUNT_TEXT[which]
 
     def build(facts: Facts, rng: random.Random) -> Question | None:
-        d = rng.choice(_pools(facts).anchors)
-        counts = {_count_range(facts, x, which)[0] for x in _window(d)}
-        if len(counts) != 1:
-            return None  # the count changes around this date
+        d = rng.choice(memo(facts, ("recognition-count-dates", which),
+                            lambda: _count_dates(facts, which)))
         count, lo, hi = _count_range(facts, d, which)
         steps = [count + k for k in range(-40, 41) if k]
 
@@ -421,7 +471,7 @@ def _year_of(status: StateStatus) -> int:
 def palestine_recognition_year(facts: Facts, rng: random.Random) -> Question | None:
     """In which year state X recognized the State of Palestine."""
     pools = _pools(facts)
-    d = rng.choice(pools.anchors)
+    d = pools.anchors[-1]  # a recognition year does not change with the date asked
     statuses = _statuses(facts, d)
     candidates = [i for i in _recognized_by(facts, d, "date_ok")
                   if _palestine_date(statuses[i])]
@@ -483,17 +533,21 @@ def recognized_palestine_in(facts: Facts, rng: random.Random) -> Question | None
               {"year": year, "states": states})
 
 
+def _by_year(facts: Facts, d: dt.date) -> dict[int, list[str]]:
+    statuses = _statuses(facts, d)
+    by_year: dict[int, list[str]] = {}
+    for i in _recognized_by(facts, d, "date_ok"):
+        if _palestine_date(statuses[i]):
+            by_year.setdefault(_year_of(statuses[i]), []).append(i)
+    return by_year
+
+
 @family("first_to_recognize_palestine", "recognition", "hard")
 def first_to_recognize_palestine(facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states recognized the State of Palestine first (years ≥ 2 apart)."""
-    pools = _pools(facts)
-    d = rng.choice(pools.anchors)
+    d = _pools(facts).anchors[-1]  # who came first does not change with the date asked
     statuses = _statuses(facts, d)
-    dated = [i for i in _recognized_by(facts, d, "date_ok")
-             if _palestine_date(statuses[i])]
-    by_year: dict[int, list[str]] = {}
-    for i in dated:
-        by_year.setdefault(_year_of(statuses[i]), []).append(i)
+    by_year = memo(facts, ("recognition-by-year", d), lambda: _by_year(facts, d))
     years = sorted(by_year)
     if len(years) < 4:
         return None

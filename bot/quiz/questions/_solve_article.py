@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.facts.records import Facts
+from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._solve_common import Solver, need
 from bot.quiz.questions._truth import Problem
 from bot.quiz.questions.model import Question
@@ -28,9 +29,22 @@ def _solve(topic: str) -> Solver:
         for o in q.options:
             if _norm(o) not in allowed:
                 raise Problem(f"option {o!r} is neither the fact's answer nor its distractors")
+        _numeric_band(q.options, row.answer)
         return {i for i, o in enumerate(q.options) if _norm(o) == _norm(row.answer)}
 
     return solve
+
+
+def _numeric_band(options: tuple[str, ...], answer: str) -> None:
+    """Numeric options (years included) must lie within ×0.25–×4 of the answer."""
+    if not all(re.fullmatch(r"[\d,]+", o) for o in (*options, answer)):
+        return
+    truth = int(answer.replace(",", ""))
+    for o in options:
+        v = int(o.replace(",", ""))
+        if not policy.BAND_LOW * truth <= v <= policy.BAND_HIGH * truth:
+            raise Problem(f"distractor {o} is implausibly far from the answer {answer} "
+                          f"(allowed ×{policy.BAND_LOW}–×{policy.BAND_HIGH})")
 
 
 SOLVERS: dict[str, Solver] = {

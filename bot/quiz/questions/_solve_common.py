@@ -82,7 +82,7 @@ def states(q: Question, facts: Facts) -> list[str]:
             raise Problem(f"option {o!r} is not the name of a UN member state in the data")
         out.append(isos[o])
     declared = q.params.get("states")
-    if declared is not None and tuple(declared) != tuple(out):  # type: ignore[arg-type]
+    if declared is not None and declared != tuple(out):
         raise Problem(f"params states {declared} do not match the options {out}")
     return out
 

@@ -61,7 +61,9 @@ def arrivals_in_year(q: Question, facts: Facts) -> set[int]:
 
 def more_arrivals(q: Question, facts: Facts) -> set[int]:
     years = need(q, "years")
-    a, b = (year(facts, y) for y in years)  # type: ignore[union-attr]
+    if not isinstance(years, tuple) or len(years) != 2:
+        raise Problem("params years must be a pair of years")
+    a, b = year(facts, years[0]), year(facts, years[1])
     if a is b:
         raise Problem("the two years are the same")
     if sorted(q.options) != sorted([str(a.last_year), str(b.last_year)]):

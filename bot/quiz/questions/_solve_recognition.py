@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from bot.facts.records import Facts
+from bot.facts.records import SNAPSHOT_DATE, Facts
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._solve_common import (
     Solver,
@@ -168,26 +168,52 @@ def first_to_recognize_palestine(q: Question, facts: Facts) -> set[int]:
     return {i for i, y in enumerate(years) if y == first}
 
 
+def _full(text: str) -> str | None:
+    """"d Month YYYY" for a day-precise published date, else None."""
+    parts = text.split("-") if text else []
+    if len(parts) != 3:
+        return None
+    return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+
+
+_SHOWN_DAY = re.compile(rf"\b\d{{1,2}} (?:{'|'.join(_MONTHS)}) \d{{4}}\b")
+
+
+def _param_isos(q: Question) -> list[str]:
+    value = q.params.get("iso3", q.params.get("states", ()))
+    values = value if isinstance(value, tuple) else (value,)
+    return [v for v in values if isinstance(v, str)]
+
+
 def presentation_problems(q: Question, facts: Facts) -> list[str]:
-    """Dates shown at a precision the data does not have, or a predecessor's date unlabelled."""
-    isos = [q.params["iso3"]] if "iso3" in q.params else list(q.params.get("states", ()))  # type: ignore[arg-type]
+    """Every exact day shown must be a day-precise date in the data (so a date published as
+    a year or year-month is never dressed up as a day), and a predecessor state's date must
+    say whose it is."""
+    isos = _param_isos(q)
     shown = f"{q.text}\n{q.explanation}"
-    out = []
-    day = q.as_of
+    known = {_full(q.as_of.isoformat()), _full(SNAPSHOT_DATE.isoformat())}
+    rows = {r.iso3: r for r in facts.snapshot}
+    doubtful: set[str | None] = set()
     for iso in isos:
-        s = states_at(facts, day).get(iso)  # type: ignore[arg-type]
-        if s is None:
-            continue
-        for date in (s.palestine_date, s.israel_date):
-            parts = date.split("-") if date else []
-            if 1 <= len(parts) <= 2:
-                month = _MONTHS[int(parts[1]) - 1] if len(parts) == 2 else "|".join(_MONTHS)
-                if re.search(rf"\b\d{{1,2}} (?:{month}) {parts[0]}\b", shown):
-                    raise_text = (f"{iso}'s date is known only as {date} but is shown as an "
-                                  f"exact day")
-                    out.append(raise_text)
-        if iso in policy.PREDECESSOR and s.palestine_date and s.palestine_date[:4] in shown \
-                and policy.PREDECESSOR[iso] not in shown:
+        row = rows.get(iso)
+        if row is not None:
+            dates = {_full(row.palestine_recognition_date), _full(row.israel_recognition_date)}
+            if any(w in row.note.lower() for w in policy.UNCERTAIN_DATE_WORDS):
+                doubtful |= dates
+            known |= dates
+        known |= {_full(e.date) for e in facts.events if e.iso3 == iso}
+    out = []
+    for found in _SHOWN_DAY.findall(shown):
+        if found in doubtful:
+            out.append(f"{found!r} is shown, but sources disagree on that date")
+        elif found not in known:
+            out.append(f"{found!r} is shown as an exact day, but no date in the data for this "
+                       f"question has that precision")
+    states = states_at(facts, q.as_of)
+    for iso in isos:
+        s = states.get(iso)
+        if (iso in policy.PREDECESSOR and s is not None and s.palestine_date
+                and s.palestine_date[:4] in shown and policy.PREDECESSOR[iso] not in shown):
             out.append(f"{iso}'s date is {policy.PREDECESSOR[iso]}'s; the text must say so")
     return out
 

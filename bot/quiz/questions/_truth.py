@@ -151,6 +151,10 @@ def count_range(facts: Facts, day: dt.date, which: str) -> tuple[int, int, int]:
     """The count by the article's convention, and the lowest/highest any other reasonable
     convention gives (disputed rows either way; cut relations as recognition; Israel not
     counting itself)."""
+    return memo(facts, ("truth-count", day, which), lambda: _count_range(facts, day, which))
+
+
+def _count_range(facts: Facts, day: dt.date, which: str) -> tuple[int, int, int]:
     def counted(s: State) -> bool:
         return {"palestine": s.palestine, "israel": s.israel,
                 "both": s.israel and s.palestine}[which]

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # difficulty before its turn passes. Families are cheap (tens of microseconds per draw), and a
 # generous budget makes "exhausted" mean exhausted rather than unlucky.
 ATTEMPTS = 200
+DEEP_ATTEMPTS = 500
 
 
 def generate(facts: Facts, count: int, seed: int | str, topic: str = "mixed",
@@ -50,44 +51,56 @@ def iter_questions(facts: Facts, seed: int | str, topic: str = "mixed",
     rng = random.Random(seed)
     families = families_for(topic, difficulty)
     used: set[str] = set()
-    exhausted: set[str] = set()  # families that found no new id in a whole turn
+    exhausted: set[str] = set()  # families that found no new id in their last turn
+    searched = False  # every family has had one long search for unused ids
+    allow_same = False  # set only when a whole round could offer nothing but the last id
     last_id: str | None = None
     while families:
         order = list(families)
         rng.shuffle(order)
-        repeats = len(exhausted) == len(families)  # nothing new anywhere: allow repeats
+        # "new": families take turns; "deep" (once): every family searches longer for an
+        # unused id, since random draws can miss the last few; "repeat": anything valid
+        # except the question just asked.
+        mode = ("new" if len(exhausted) < len(families)
+                else "repeat" if searched else "deep")
+        searched |= mode == "deep"
         produced = False
         for fam in order:
-            if fam.name in exhausted and not repeats:
+            if mode == "new" and fam.name in exhausted:
                 continue
-            q = _draw(fam, facts, rng, difficulty, used, last_id, allow_used=repeats)
+            q = _draw(fam, facts, rng, difficulty, used, None if allow_same else last_id,
+                      allow_used=mode == "repeat",
+                      attempts=DEEP_ATTEMPTS if mode == "deep" else ATTEMPTS)
             if q is None:
                 exhausted.add(fam.name)
                 continue
+            if mode != "repeat":
+                exhausted.discard(fam.name)
             used.add(q.id)
             last_id = q.id
-            produced = True
+            produced, allow_same = True, False
             yield q
-        if not produced and repeats:
-            return  # not even a repeat could be made
+        if mode == "repeat" and not produced:
+            if allow_same:
+                return  # not even a repeat can be made
+            allow_same = True
 
 
 def _draw(fam: Family, facts: Facts, rng: random.Random, difficulty: Difficulty | None,
-          used: set[str], last_id: str | None, *, allow_used: bool) -> Question | None:
-    fallback: Question | None = None
-    for _ in range(ATTEMPTS):
+          used: set[str], last_id: str | None, *, allow_used: bool,
+          attempts: int) -> Question | None:
+    """A new valid question from ``fam`` (or, with ``allow_used``, any valid one but the
+    last one asked), or None when ATTEMPTS draws find none."""
+    for _ in range(attempts):
         q = fam(facts, rng)
         if q is None or (difficulty is not None and q.difficulty != difficulty):
             continue
-        if q.id in used and not allow_used:
+        if q.id == last_id or (q.id in used and not allow_used):
             continue
         problems = validate(q, facts)
         if problems:
             # A family and the validator disagreeing is a bug worth seeing in the logs.
             log.warning("dropped question %s: %s", q.id, "; ".join(problems))
             continue
-        if q.id == last_id:
-            fallback = q  # only if nothing else turns up: never back-to-back otherwise
-            continue
         return q
-    return fallback if allow_used else None
+    return None

@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from bot.quiz.questions import _fam_article, _fam_defectors, _fam_recognition
 from bot.quiz.questions._family import Family
-from bot.quiz.questions.model import Difficulty, Topic
+from bot.quiz.questions.model import Difficulty
 
 
 def _build() -> MappingProxyType[str, Family]:
@@ -23,6 +23,6 @@ FAMILIES: MappingProxyType[str, Family] = _build()
 
 def families_for(topic: str = "mixed", difficulty: Difficulty | None = None) -> list[Family]:
     """Families that can produce questions of this topic and difficulty, in registry order."""
-    topics: tuple[Topic, ...] = ("defectors", "recognition") if topic == "mixed" else (topic,)  # type: ignore[assignment]
     return [f for f in FAMILIES.values()
-            if f.topic in topics and (difficulty is None or difficulty in f.difficulties)]
+            if topic in ("mixed", f.topic)
+            and (difficulty is None or difficulty in f.difficulties)]

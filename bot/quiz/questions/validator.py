@@ -91,6 +91,11 @@ def _structure(q: Question, facts: Facts) -> list[str]:
         out.append(f"difficulty {q.difficulty!r} is not one of {sorted(fam.difficulties)}")
     if not re.fullmatch(rf"{re.escape(q.family)}([:@].+)?", q.id):
         out.append(f"id {q.id!r} does not start with its family")
+    # Stable ids carry their parameters, so a stored id always names the same question.
+    for key, value in q.params.items():
+        parts = value if key == "years" and isinstance(value, tuple) else (value,)
+        if key != "states" and any(str(p) not in q.id for p in parts):
+            out.append(f"id {q.id!r} does not carry parameter {key}={value!r}")
     out += _texts(q)
     out += _options(q, facts)
     out += _dates(q, facts)

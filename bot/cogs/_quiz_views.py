@@ -1,0 +1,130 @@
+"""Embeds and buttons of a quiz round: how questions, reveals and scoreboards look."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import discord
+
+from bot.cogs import _sources
+from bot.cogs._embeds import EmbedColour, truncate
+from bot.quiz import scoring
+from bot.quiz.rounds import (
+    AskedQuestion,
+    EndReason,
+    QuestionOutcome,
+    RoundInfo,
+    ScoreLine,
+)
+
+LETTERS = string.ascii_uppercase
+TOPIC_NAMES = {"defectors": "Arrivals in South Korea", "recognition": "Recognition",
+               "mixed": "Mixed"}
+
+
+def option_label(index: int, option: str) -> str:
+    return truncate(f"{LETTERS[index]}: {option}", 80)
+
+
+def answer_custom_id(round_id: int, index: int, option: int) -> str:
+    return f"quiz:{round_id}:{index}:{option}"
+
+
+def question_embed(info: RoundInfo, asked: AskedQuestion) -> discord.Embed:
+    q = asked.question
+    embed = discord.Embed(
+        title=f"Question {asked.index + 1} of {len(info.questions)}",
+        description=q.text,
+        colour=EmbedColour.QUIZ,
+    )
+    embed.add_field(name="Options", value="\n".join(
+        f"**{LETTERS[i]}** {opt}" for i, opt in enumerate(q.options)), inline=False)
+    embed.add_field(name="Answers close",
+                    value=f"<t:{int(asked.deadline.timestamp())}:R> · one answer each",
+                    inline=False)
+    embed.set_footer(text=f"{TOPIC_NAMES.get(q.topic, q.topic)} · {q.difficulty} · "
+                          f"{scoring.BASE[q.difficulty]} points + speed + streak")
+    return embed
+
+
+def question_view(info: RoundInfo, asked: AskedQuestion, *, reveal: bool = False
+                  ) -> discord.ui.View:
+    from bot.cogs.quiz import AnswerButton  # the dynamic item lives with its callback
+
+    view = discord.ui.View(timeout=None)
+    for i, option in enumerate(asked.question.options):
+        button = AnswerButton(info.round_id, asked.index, i, option_label(i, option))
+        if reveal:
+            button.item.disabled = True
+            right = i == asked.question.answer_index
+            button.item.style = discord.ButtonStyle.success if right else \
+                discord.ButtonStyle.secondary
+        view.add_item(button)
+    return view
+
+
+def _names(scored: list[Any], limit: int = 1024) -> str:
+    parts: list[str] = []
+    for s in scored:
+        part = f"<@{s.user_id}> +{s.points}"
+        if sum(len(p) + 2 for p in parts) + len(part) > limit - 30:
+            parts.append(f"and {len(scored) - len(parts)} more")
+            break
+        parts.append(part)
+    return ", ".join(parts) or "Nobody this time."
+
+
+def reveal_embed(info: RoundInfo, outcome: QuestionOutcome) -> discord.Embed:
+    asked = outcome.asked
+    q = asked.question
+    letter = LETTERS[q.answer_index]
+    embed = discord.Embed(
+        title=f"Question {asked.index + 1} of {len(info.questions)} — the answer is {letter}",
+        description=q.text,
+        colour=EmbedColour.RECOGNITION if outcome.correct else EmbedColour.WARNING,
+    )
+    embed.add_field(name="Answer", value=f"**{letter}** {q.answer}", inline=False)
+    embed.add_field(name="Why", value=truncate(q.explanation, 1024), inline=False)
+    embed.add_field(name="Source", value=_sources.links(q.source), inline=False)
+    embed.add_field(name="As of", value=q.as_of.isoformat())
+    embed.add_field(name="Answers", value=f"{outcome.answered} answered, "
+                                          f"{len(outcome.correct)} right")
+    embed.add_field(name="Got it right", value=_names(list(outcome.correct)), inline=False)
+    if outcome.aborted:
+        embed.set_footer(text="The round was stopped during this question.")
+    return embed
+
+
+END_TITLES = {
+    EndReason.FINISHED: "Round over — final scores",
+    EndReason.STOPPED: "Round stopped — scores so far",
+    EndReason.IDLE: "Round stopped: no answers for 3 questions in a row",
+    EndReason.SHUTDOWN: "Round ended: the bot is restarting",
+    EndReason.INTERRUPTED: "Round interrupted by a restart",
+}
+
+
+def scoreboard_embed(info: RoundInfo, board: list[ScoreLine], reason: EndReason,
+                     stopped_by: int | None) -> discord.Embed:
+    lines = [f"**{i}.** <@{s.user_id}> — {s.points} points ({s.correct} right)"
+             for i, s in enumerate(board[:15], 1)]
+    if len(board) > 15:
+        lines.append(f"… and {len(board) - 15} more players")
+    embed = discord.Embed(title=END_TITLES[reason],
+                          description="\n".join(lines) or "Nobody scored this round.",
+                          colour=EmbedColour.QUIZ)
+    if reason is EndReason.STOPPED and stopped_by is not None:
+        embed.add_field(name="Stopped by", value=f"<@{stopped_by}>")
+    embed.set_footer(text="Points count on this server's /leaderboard.")
+    return embed
+
+
+def interrupted_embed() -> discord.Embed:
+    return discord.Embed(
+        title=END_TITLES[EndReason.INTERRUPTED],
+        description="The quiz round in this channel was interrupted when the bot restarted. "
+                    "Points already awarded stay on the leaderboard. Start a new round with "
+                    "`/quiz start`.",
+        colour=EmbedColour.WARNING,
+    )

@@ -1,0 +1,228 @@
+"""/quizadmin: moderator tools. Hidden by default from members without Manage Server
+(``default_permissions``), and checked again here, because server admins can change who
+sees a command in Discord's settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import FactQuizBot, send_ephemeral
+from bot.cogs._embeds import EmbedColour, user_text
+from bot.quiz import admin, config
+from bot.quiz.config import QuizConfig
+
+CONFIRM_SECONDS = 60
+TOPIC_CHOICES = [app_commands.Choice(name="Both data stories", value="both"),
+                 app_commands.Choice(name="Arrivals in South Korea only", value="defectors"),
+                 app_commands.Choice(name="Recognition only", value="recognition")]
+
+
+def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> discord.Embed:
+    embed = discord.Embed(title=title, colour=EmbedColour.QUIZ)
+    embed.add_field(name="Time per question", value=f"{cfg.time_limit} seconds")
+    embed.add_field(name="Questions per round", value=str(cfg.default_questions))
+    embed.add_field(name="Topics", value=" and ".join(cfg.allowed_topics))
+    embed.add_field(name="Pictures in reveals", value="on" if cfg.reveal_pictures else "off")
+    allowed = ", ".join(f"<#{c}>" for c in rules.allowed) or "every channel"
+    denied = ", ".join(f"<#{c}>" for c in rules.denied) or "none"
+    embed.add_field(name="Quiz channels", value=f"Allowed: {allowed}\nDenied: {denied}",
+                    inline=False)
+    return embed
+
+
+class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=r"confirm:(?P<action>[a-z_]+):(?P<answer>yes|no):(?P<guild>\d+):"
+                             r"(?P<user>\d+):(?P<until>\d+)"):
+    """A confirmation that only the member who asked can press, until it expires."""
+
+    def __init__(self, action: str, answer: str, guild_id: int, user_id: int, until: int,
+                 label: str, style: discord.ButtonStyle) -> None:
+        super().__init__(discord.ui.Button(
+            label=label, style=style,
+            custom_id=f"confirm:{action}:{answer}:{guild_id}:{user_id}:{until}"))
+        self.action, self.answer = action, answer
+        self.guild_id, self.user_id, self.until = guild_id, user_id, until
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+                             match: re.Match[str]) -> ConfirmButton:
+        return cls(match["action"], match["answer"], int(match["guild"]), int(match["user"]),
+                   int(match["until"]), item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id or interaction.guild_id != self.guild_id:
+            await send_ephemeral(interaction, "Only the member who asked can confirm this.")
+            return
+        if dt.datetime.now(dt.UTC).timestamp() > self.until:
+            await interaction.response.edit_message(
+                content="This confirmation expired; run the command again.", view=None)
+            return
+        if self.answer == "no":
+            await interaction.response.edit_message(content="Cancelled. Nothing changed.",
+                                                    view=None)
+            return
+        bot: FactQuizBot = interaction.client  # type: ignore[assignment]
+        done = await CONFIRMED[self.action](bot, interaction)
+        await interaction.response.edit_message(content=done, view=None)
+
+
+async def _reset(bot: FactQuizBot, interaction: discord.Interaction) -> str:
+    assert interaction.guild_id is not None
+    removed = await admin.reset_leaderboard(bot.services.engine, interaction.guild_id,
+                                            interaction.user.id)
+    return (f"The leaderboard was reset: {removed:,} answers and all point adjustments were "
+            "removed. (Answers in a round still running count when it ends.)")
+
+
+async def _forget_me(bot: FactQuizBot, interaction: discord.Interaction) -> str:
+    assert interaction.guild_id is not None
+    removed = await admin.remove_member(bot.services.engine, interaction.guild_id,
+                                        interaction.user.id, interaction.user.id,
+                                        action="privacy.forget_me")
+    return f"Done: your {removed:,} answers, points and stats on this server were deleted."
+
+
+CONFIRMED = {"reset": _reset, "forgetme": _forget_me}
+
+
+def confirmation(action: str, guild_id: int, user_id: int, yes_label: str) -> discord.ui.View:
+    until = int(dt.datetime.now(dt.UTC).timestamp()) + CONFIRM_SECONDS
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmButton(action, "yes", guild_id, user_id, until, yes_label,
+                                discord.ButtonStyle.danger))
+    view.add_item(ConfirmButton(action, "no", guild_id, user_id, until, "Cancel",
+                                discord.ButtonStyle.secondary))
+    return view
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class QuizAdmin(commands.GroupCog, group_name="quizadmin",
+                group_description="Moderator tools for the quiz"):
+    settings = app_commands.Group(name="settings", description="Quiz settings of this server")
+    channel = app_commands.Group(name="channel", description="Where quizzes may run")
+    board = app_commands.Group(name="leaderboard", description="Manage the leaderboard")
+    points = app_commands.Group(name="points", description="Adjust a member's points")
+
+    def __init__(self, bot: FactQuizBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # The server-side check: Discord's default_permissions can be changed by server admins.
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    @property
+    def engine(self):  # type: ignore[no-untyped-def]
+        return self.bot.services.engine
+
+    async def _show(self, interaction: discord.Interaction, title: str) -> None:
+        assert interaction.guild_id is not None
+        cfg = await config.get_config(self.engine, interaction.guild_id)
+        rules = await config.channel_rules(self.engine, interaction.guild_id)
+        await interaction.response.send_message(embed=settings_embed(cfg, rules, title),
+                                                ephemeral=True)
+
+    @settings.command(name="show", description="Show the quiz settings")
+    async def settings_show(self, interaction: discord.Interaction) -> None:
+        await self._show(interaction, "Quiz settings")
+
+    @settings.command(name="set", description="Change the quiz settings")
+    @app_commands.describe(time_limit="Seconds per question (10–60)",
+                           questions="Default questions per round (5–20)",
+                           topics="Which data stories rounds may use",
+                           pictures="Attach the chart or map to answers")
+    @app_commands.choices(topics=TOPIC_CHOICES)
+    async def settings_set(self, interaction: discord.Interaction,
+                           time_limit: app_commands.Range[int, 10, 60] | None = None,
+                           questions: app_commands.Range[int, 5, 20] | None = None,
+                           topics: app_commands.Choice[str] | None = None,
+                           pictures: bool | None = None) -> None:
+        assert interaction.guild_id is not None
+        if time_limit is None and questions is None and topics is None and pictures is None:
+            await send_ephemeral(interaction, "Nothing to change: give at least one setting.")
+            return
+        cfg = await config.get_config(self.engine, interaction.guild_id)
+        new = QuizConfig(
+            time_limit if time_limit is not None else cfg.time_limit,
+            questions if questions is not None else cfg.default_questions,
+            config.TOPIC_SETS[topics.value] if topics is not None else cfg.allowed_topics,
+            pictures if pictures is not None else cfg.reveal_pictures)
+        await config.save_config(self.engine, interaction.guild_id, new)
+        await admin.record(self.engine, interaction.guild_id, interaction.user.id,
+                           "settings.set", f"{cfg} -> {new}")
+        await self._show(interaction, "Quiz settings saved")
+
+    async def _rule(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel,
+                    allowed: bool) -> None:
+        assert interaction.guild_id is not None
+        await config.set_channel_rule(self.engine, interaction.guild_id, channel.id, allowed,
+                                      interaction.user.id)
+        await admin.record(self.engine, interaction.guild_id, interaction.user.id,
+                           "channel.allow" if allowed else "channel.deny", f"channel={channel.id}")
+        await self._show(interaction, f"Quizzes {'allowed' if allowed else 'denied'} in "
+                                      f"#{channel.name}")
+
+    @channel.command(name="allow", description="Allow quizzes in a channel (once any channel "
+                                               "is allowed, only allowed channels host rounds)")
+    async def channel_allow(self, interaction: discord.Interaction,
+                            channel: discord.TextChannel) -> None:
+        await self._rule(interaction, channel, True)
+
+    @channel.command(name="deny", description="Refuse quizzes in a channel")
+    async def channel_deny(self, interaction: discord.Interaction,
+                           channel: discord.TextChannel) -> None:
+        await self._rule(interaction, channel, False)
+
+    @channel.command(name="list", description="Where quizzes may run")
+    async def channel_list(self, interaction: discord.Interaction) -> None:
+        await self._show(interaction, "Quiz channels")
+
+    @board.command(name="reset", description="Reset this server's leaderboard (asks first)")
+    async def board_reset(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.send_message(
+            "Reset this server's leaderboard? Every finished round's points and all point "
+            f"adjustments are deleted. This cannot be undone. (Expires in {CONFIRM_SECONDS} s.)",
+            view=confirmation("reset", interaction.guild_id, interaction.user.id,
+                              "Reset the leaderboard"), ephemeral=True)
+
+    @board.command(name="remove", description="Remove a member from the leaderboard")
+    async def board_remove(self, interaction: discord.Interaction, member: discord.User) -> None:
+        assert interaction.guild_id is not None
+        removed = await admin.remove_member(self.engine, interaction.guild_id, member.id,
+                                            interaction.user.id)
+        await send_ephemeral(interaction, f"Removed <@{member.id}> from the leaderboard "
+                                          f"({removed:,} answers deleted).")
+
+    @points.command(name="adjust", description="Add or take points, with a reason")
+    @app_commands.describe(amount="Points to add (negative to take)", reason="Why (shown in "
+                                                                             "/quiz stats)")
+    async def points_adjust(self, interaction: discord.Interaction, member: discord.User,
+                            amount: app_commands.Range[int, -admin.ADJUST_LIMIT,
+                                                       admin.ADJUST_LIMIT],
+                            reason: app_commands.Range[str, 1, 200]) -> None:
+        assert interaction.guild_id is not None
+        if amount == 0:
+            await send_ephemeral(interaction, "An adjustment of 0 points changes nothing.")
+            return
+        clean = user_text(reason.strip(), 200)
+        if not clean:
+            await send_ephemeral(interaction, "Give a reason; it is shown in /quiz stats.")
+            return
+        await admin.adjust_points(self.engine, interaction.guild_id, member.id, amount, clean,
+                                  interaction.user.id)
+        await send_ephemeral(interaction, f"{amount:+,} points for <@{member.id}>: {clean}")
+
+
+async def setup(bot: FactQuizBot) -> None:
+    bot.add_dynamic_items(ConfirmButton)
+    await bot.add_cog(QuizAdmin(bot))

@@ -1,0 +1,90 @@
+"""Per-server quiz settings and channel rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db._dialect import insert, utcnow
+from bot.quiz.models import ChannelRule, GuildSettings
+
+TIME_LIMIT_RANGE = (10, 60)
+QUESTIONS_RANGE = (5, 20)
+TOPIC_SETS = {"both": ("defectors", "recognition"), "defectors": ("defectors",),
+              "recognition": ("recognition",)}
+
+
+@dataclass(frozen=True)
+class QuizConfig:
+    time_limit: int = 20
+    default_questions: int = 10
+    allowed_topics: tuple[str, ...] = ("defectors", "recognition")
+    reveal_pictures: bool = True
+
+    def topic_allowed(self, topic: str) -> bool:
+        wanted = ("defectors", "recognition") if topic == "mixed" else (topic,)
+        return all(t in self.allowed_topics for t in wanted)
+
+    @property
+    def default_topic(self) -> str:
+        return "mixed" if len(self.allowed_topics) > 1 else self.allowed_topics[0]
+
+
+async def get_config(engine: AsyncEngine, guild_id: int) -> QuizConfig:
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(GuildSettings).where(
+            GuildSettings.guild_id == guild_id))).mappings().first()
+    if row is None:
+        return QuizConfig()
+    return QuizConfig(row["time_limit"], row["default_questions"],
+                      tuple(t for t in row["allowed_topics"].split(",") if t),
+                      row["reveal_pictures"])
+
+
+async def save_config(engine: AsyncEngine, guild_id: int, config: QuizConfig) -> None:
+    values = {"guild_id": guild_id, "time_limit": config.time_limit,
+              "default_questions": config.default_questions,
+              "allowed_topics": ",".join(config.allowed_topics),
+              "reveal_pictures": config.reveal_pictures, "updated_at": utcnow()}
+    async with engine.begin() as conn:
+        stmt = insert(conn, GuildSettings).values(**values)
+        await conn.execute(stmt.on_conflict_do_update(
+            index_elements=["guild_id"], set_={k: stmt.excluded[k] for k in values
+                                               if k != "guild_id"}))
+
+
+@dataclass(frozen=True)
+class ChannelRules:
+    allowed: tuple[int, ...]
+    denied: tuple[int, ...]
+
+    def permits(self, channel_id: int) -> bool:
+        if channel_id in self.denied:
+            return False
+        return not self.allowed or channel_id in self.allowed
+
+
+async def channel_rules(engine: AsyncEngine, guild_id: int) -> ChannelRules:
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(ChannelRule.channel_id, ChannelRule.allowed).where(
+            ChannelRule.guild_id == guild_id))).all()
+    return ChannelRules(tuple(sorted(c for c, a in rows if a)),
+                        tuple(sorted(c for c, a in rows if not a)))
+
+
+async def set_channel_rule(engine: AsyncEngine, guild_id: int, channel_id: int,
+                           allowed: bool | None, moderator_id: int) -> None:
+    """Allow or deny a channel; ``None`` forgets the rule."""
+    async with engine.begin() as conn:
+        if allowed is None:
+            await conn.execute(delete(ChannelRule).where(ChannelRule.guild_id == guild_id,
+                                                         ChannelRule.channel_id == channel_id))
+            return
+        values = {"guild_id": guild_id, "channel_id": channel_id, "allowed": allowed,
+                  "moderator_id": moderator_id, "updated_at": utcnow()}
+        stmt = insert(conn, ChannelRule).values(**values)
+        await conn.execute(stmt.on_conflict_do_update(
+            index_elements=["guild_id", "channel_id"],
+            set_={k: stmt.excluded[k] for k in ("allowed", "moderator_id", "updated_at")}))

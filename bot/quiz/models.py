@@ -1,0 +1,134 @@
+"""The quiz's tables: settings, channel rules, rounds, their questions, the answer log,
+player name snapshots, point adjustments and the moderator audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _snowflake(primary_key: bool = False, **kwargs: object) -> Column:  # type: ignore[type-arg]
+    # Discord ids exceed 32 bits: BIGINT on PostgreSQL (SQLite integers are 64-bit anyway).
+    return Column(BigInteger, primary_key=primary_key, autoincrement=False,
+                  nullable=kwargs.pop("nullable", False), **kwargs)  # type: ignore[arg-type]
+
+
+class GuildSettings(SQLModel, table=True):
+    __tablename__ = "quiz_guild_settings"
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    time_limit: int = 20  # seconds per question
+    default_questions: int = 10
+    allowed_topics: str = Field(default="defectors,recognition", max_length=32)
+    reveal_pictures: bool = True
+    updated_at: dt.datetime
+
+
+class ChannelRule(SQLModel, table=True):
+    __tablename__ = "quiz_channel_rule"
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    channel_id: int = Field(sa_column=_snowflake(primary_key=True))
+    allowed: bool  # True: on the allow-list; False: quizzes refused here
+    moderator_id: int = Field(sa_column=_snowflake())
+    updated_at: dt.datetime
+
+
+class QuizRound(SQLModel, table=True):
+    __tablename__ = "quiz_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_column=_snowflake(index=True))
+    channel_id: int = Field(sa_column=_snowflake())
+    # Set while the round runs, NULL after: the unique constraint allows one running round per
+    # channel, across every process sharing the database (NULLs never collide).
+    active_channel_id: int | None = Field(sa_column=_snowflake(nullable=True, unique=True))
+    starter_id: int = Field(sa_column=_snowflake())
+    topic: str = Field(max_length=16)
+    difficulty: str | None = Field(default=None, max_length=8)
+    question_count: int
+    time_limit: int
+    seed: int = Field(sa_column=_snowflake())
+    status: str = Field(max_length=12)  # running | finished | stopped | idle | interrupted
+    end_reason: str | None = Field(default=None, max_length=200)
+    start_message_id: int | None = Field(sa_column=_snowflake(nullable=True))
+    started_at: dt.datetime
+    ended_at: dt.datetime | None = None
+
+
+class RoundQuestion(SQLModel, table=True):
+    __tablename__ = "quiz_round_question"
+
+    round_id: int = Field(primary_key=True, foreign_key="quiz_round.id")
+    index: int = Field(primary_key=True)
+    question_id: str = Field(max_length=120)
+    difficulty: str = Field(max_length=8)
+    answer_index: int
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # the question as JSON
+    message_id: int | None = Field(sa_column=_snowflake(nullable=True))
+    asked_at: dt.datetime
+    deadline: dt.datetime
+    revealed: bool = False
+
+
+class Answer(SQLModel, table=True):
+    """One answer per (round, question, user), enforced by the database; the points are part
+    of the same row, so they are written in the same transaction as the answer."""
+
+    __tablename__ = "quiz_answer"
+    __table_args__ = (
+        UniqueConstraint("round_id", "question_index", "user_id", name="uq_quiz_answer_once"),
+        Index("ix_quiz_answer_guild_user", "guild_id", "user_id"),
+        Index("ix_quiz_answer_guild_time", "guild_id", "answered_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="quiz_round.id")
+    question_index: int
+    guild_id: int = Field(sa_column=_snowflake())
+    user_id: int = Field(sa_column=_snowflake())
+    option_index: int
+    correct: bool
+    points: int
+    elapsed_ms: int
+    answered_at: dt.datetime
+
+
+class Player(SQLModel, table=True):
+    """The display name last seen for a member (the bot has no members intent)."""
+
+    __tablename__ = "quiz_player"
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    user_id: int = Field(sa_column=_snowflake(primary_key=True))
+    display_name: str = Field(max_length=100)
+    updated_at: dt.datetime
+
+
+class PointsAdjustment(SQLModel, table=True):
+    __tablename__ = "quiz_points_adjustment"
+    __table_args__ = (Index("ix_quiz_adjust_guild_user", "guild_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_column=_snowflake())
+    user_id: int = Field(sa_column=_snowflake())
+    amount: int
+    reason: str = Field(max_length=200)
+    moderator_id: int = Field(sa_column=_snowflake())
+    created_at: dt.datetime
+
+
+class ModAction(SQLModel, table=True):
+    """Every moderator action, kept for the server's own audit."""
+
+    __tablename__ = "quiz_mod_action"
+    __table_args__ = (Index("ix_quiz_mod_action_guild", "guild_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_column=_snowflake())
+    moderator_id: int = Field(sa_column=_snowflake())
+    action: str = Field(max_length=40)
+    detail: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime

@@ -1,0 +1,285 @@
+"""Quiz rounds: asking, timing, scoring and ending them. No Discord here: a ``Presenter``
+(the cog) shows what happens, this module decides it and writes it down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import enum
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy import Integer, cast, func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db._dialect import utcnow
+from bot.quiz import scoring
+from bot.quiz.answers import AnswerWriter, NewAnswer
+from bot.quiz.models import Answer, Player, QuizRound, RoundQuestion
+from bot.quiz.questions.model import Question
+
+log = logging.getLogger(__name__)
+
+SILENT_LIMIT = 3  # questions in a row with no answer before a round stops itself
+
+
+class EndReason(enum.StrEnum):
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    IDLE = "idle"
+    SHUTDOWN = "shutdown"
+    INTERRUPTED = "interrupted"
+
+
+class AnswerStatus(enum.Enum):
+    LOCKED_IN = "locked_in"
+    ALREADY = "already"
+    CLOSED = "closed"  # that question's time is up
+    ENDED = "ended"  # the round is over (or unknown: e.g. before a restart)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    status: AnswerStatus
+    option: str | None = None
+
+
+@dataclass
+class AskedQuestion:
+    index: int
+    question: Question
+    asked_at: dt.datetime
+    deadline: dt.datetime
+    started: float  # monotonic clock, for the speed bonus
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Scored:
+    user_id: int
+    display_name: str
+    points: int
+    option_index: int
+
+
+@dataclass(frozen=True)
+class QuestionOutcome:
+    asked: AskedQuestion
+    correct: tuple[Scored, ...]  # fastest first
+    answered: int
+    aborted: bool = False
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    user_id: int
+    display_name: str
+    points: int
+    correct: int
+
+
+@dataclass
+class RoundInfo:
+    round_id: int
+    guild_id: int
+    channel_id: int
+    starter_id: int
+    topic: str
+    difficulty: str | None
+    time_limit: int
+    questions: list[Question]
+    reveal_pictures: bool = True
+    started_at: dt.datetime = field(default_factory=utcnow)
+
+
+class Presenter(Protocol):
+    """How a round is shown to people (implemented by the Discord cog)."""
+
+    async def question(self, info: RoundInfo, asked: AskedQuestion) -> int | None: ...
+
+    async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None: ...
+
+    async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
+                     stopped_by: int | None) -> None: ...
+
+
+class RoundRunner:
+    """One running round in this process: the clock, the open question and the streaks."""
+
+    def __init__(self, info: RoundInfo, engine: AsyncEngine, writer: AnswerWriter,
+                 presenter: Presenter, *, intermission: float, lead_in: float) -> None:
+        self.info = info
+        self.engine = engine
+        self.writer = writer
+        self.presenter = presenter
+        self.intermission = intermission
+        self.lead_in = lead_in
+        self.current: AskedQuestion | None = None
+        self.open = False
+        self.finished = False
+        self._answers: dict[int, dict[int, Scored]] = {}  # question index → user → answer
+        self._pending: set[tuple[int, int]] = set()
+        self._settled = asyncio.Event()
+        self._settled.set()
+        self._streaks: dict[int, int] = {}
+        self._stop = asyncio.Event()
+        self.stop_reason = EndReason.STOPPED
+        self.stopped_by: int | None = None
+
+    def stop(self, reason: EndReason, by: int | None = None) -> None:
+        if not self._stop.is_set():
+            self.stop_reason, self.stopped_by = reason, by
+            self._stop.set()
+
+    async def _wait_or_stop(self, seconds: float) -> bool:
+        """Sleep, unless the round is stopped first (returns True when stopped)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), max(seconds, 0.0))
+        return self._stop.is_set()
+
+    async def run(self) -> EndReason:
+        reason = EndReason.FINISHED
+        silent = 0
+        try:
+            if await self._wait_or_stop(self.lead_in):
+                reason = self.stop_reason
+            else:
+                for index, question in enumerate(self.info.questions):
+                    outcome = await self._ask(index, question)
+                    await self._safely(self.presenter.reveal(self.info, outcome))
+                    if outcome.aborted:
+                        reason = self.stop_reason
+                        break
+                    silent = silent + 1 if outcome.answered == 0 else 0
+                    if silent >= SILENT_LIMIT:
+                        reason = EndReason.IDLE
+                        break
+                    last = index == len(self.info.questions) - 1
+                    if not last and await self._wait_or_stop(self.intermission):
+                        reason = self.stop_reason
+                        break
+        except asyncio.CancelledError:
+            reason = EndReason.SHUTDOWN
+            raise
+        finally:
+            self.finished = True
+            self.open = False
+            await asyncio.shield(self._end(reason))
+        return reason
+
+    async def _ask(self, index: int, question: Question) -> QuestionOutcome:
+        asked_at = utcnow()
+        asked = AskedQuestion(index, question, asked_at,
+                              asked_at + dt.timedelta(seconds=self.info.time_limit),
+                              time.monotonic())
+        async with self.engine.begin() as conn:
+            await conn.execute(RoundQuestion.__table__.insert().values(
+                round_id=self.info.round_id, index=index, question_id=question.id,
+                difficulty=question.difficulty, answer_index=question.answer_index,
+                payload=json.dumps(question.to_json_dict(), ensure_ascii=False),
+                message_id=None, asked_at=asked.asked_at, deadline=asked.deadline,
+                revealed=False))
+        self.current = asked
+        self._answers[index] = {}
+        self.open = True
+        asked.message_id = await self._safely(self.presenter.question(self.info, asked))
+        if asked.message_id is not None:
+            async with self.engine.begin() as conn:
+                await conn.execute(update(RoundQuestion).where(
+                    RoundQuestion.round_id == self.info.round_id, RoundQuestion.index == index
+                ).values(message_id=asked.message_id))
+        remaining = self.info.time_limit - (time.monotonic() - asked.started)
+        aborted = await self._wait_or_stop(remaining)
+        self.open = False
+        await self._settled.wait()  # answers accepted before the buzzer are all written
+        answers = self._answers[index]
+        correct = tuple(sorted((a for a in answers.values()
+                                if a.option_index == question.answer_index),
+                               key=lambda a: -a.points))
+        for user_id in {*self._streaks, *answers}:
+            right = user_id in answers and answers[user_id].option_index == question.answer_index
+            self._streaks[user_id] = self._streaks.get(user_id, 0) + 1 if right else 0
+        async with self.engine.begin() as conn:
+            await conn.execute(update(RoundQuestion).where(
+                RoundQuestion.round_id == self.info.round_id, RoundQuestion.index == index
+            ).values(revealed=True))
+        return QuestionOutcome(asked, correct, len(answers), aborted)
+
+    async def answer(self, user_id: int, display_name: str, index: int, option: int
+                     ) -> AnswerResult:
+        asked = self.current
+        if self.finished or asked is None:
+            return AnswerResult(AnswerStatus.ENDED)
+        if index != asked.index or not self.open:
+            return AnswerResult(AnswerStatus.CLOSED)
+        question = asked.question
+        if not 0 <= option < len(question.options):
+            return AnswerResult(AnswerStatus.CLOSED)
+        key = (index, user_id)
+        if user_id in self._answers[index] or key in self._pending:
+            return AnswerResult(AnswerStatus.ALREADY)
+        elapsed = time.monotonic() - asked.started
+        if elapsed > self.info.time_limit:
+            return AnswerResult(AnswerStatus.CLOSED)
+        correct = option == question.answer_index
+        # Points follow from the stored milliseconds, so every row can be re-checked later.
+        elapsed_ms = int(elapsed * 1000)
+        pts = scoring.points(question.difficulty, elapsed_ms / 1000, self.info.time_limit,
+                             self._streaks.get(user_id, 0)) if correct else 0
+        self._pending.add(key)
+        self._settled.clear()
+        try:
+            recorded = await self.writer.submit(NewAnswer(
+                self.info.round_id, index, self.info.guild_id, user_id, display_name, option,
+                correct, pts, elapsed_ms, utcnow()))
+        finally:
+            self._pending.discard(key)
+            if not self._pending:
+                self._settled.set()
+        if not recorded:
+            return AnswerResult(AnswerStatus.ALREADY)
+        self._answers[index][user_id] = Scored(user_id, display_name, pts, option)
+        return AnswerResult(AnswerStatus.LOCKED_IN, question.options[option])
+
+    async def _end(self, reason: EndReason) -> None:
+        status = {EndReason.FINISHED: "finished", EndReason.IDLE: "idle"}.get(reason, "stopped")
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(update(QuizRound).where(QuizRound.id == self.info.round_id)
+                                   .values(status=status, active_channel_id=None,
+                                           ended_at=utcnow(), end_reason=reason.value))
+            board = await scoreboard(self.engine, self.info.round_id)
+        except Exception:
+            log.exception("round %s: could not record its end", self.info.round_id)
+            board = []
+        await self._safely(self.presenter.finish(self.info, board, reason, self.stopped_by))
+
+    async def _safely(self, call: object) -> int | None:
+        """Presenting may fail (Discord is down, the channel is gone); the round goes on."""
+        try:
+            return await call  # type: ignore[misc]
+        except Exception:
+            log.exception("round %s: presenting failed", self.info.round_id)
+            return None
+
+
+async def scoreboard(engine: AsyncEngine, round_id: int) -> list[ScoreLine]:
+    async with engine.connect() as conn:
+        rows = (await conn.execute(
+            select(Answer.user_id, func.sum(Answer.points),
+                   func.sum(cast(Answer.correct, Integer)), func.max(Player.display_name))
+            .select_from(Answer)
+            .join(Player, (Player.guild_id == Answer.guild_id) & (Player.user_id == Answer.user_id),
+                  isouter=True)
+            .where(Answer.round_id == round_id)
+            .group_by(Answer.user_id))).all()
+    lines = [ScoreLine(int(u), name or str(u), int(p or 0), int(c or 0)) for u, p, c, name in rows]
+    return sorted(lines, key=lambda s: (-s.points, -s.correct, s.display_name.casefold()))
+
+
+PresenterFactory = Callable[[RoundInfo], Presenter]

@@ -1,0 +1,182 @@
+"""The quiz service: starting and stopping rounds, routing clicks to them, and closing rounds
+a restart interrupted. One instance per process; the database keeps processes honest."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db._dialect import utcnow
+from bot.facts.records import Facts
+from bot.quiz import config as cfg
+from bot.quiz.answers import AnswerWriter
+from bot.quiz.models import QuizRound, RoundQuestion
+from bot.quiz.questions.generator import generate
+from bot.quiz.rounds import (
+    AnswerResult,
+    AnswerStatus,
+    EndReason,
+    Presenter,
+    RoundInfo,
+    RoundRunner,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Started:
+    info: RoundInfo
+
+
+@dataclass(frozen=True)
+class AlreadyRunning:
+    round_id: int
+    channel_id: int
+    start_message_id: int | None
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    round_id: int
+    guild_id: int
+    channel_id: int
+    open_message_id: int | None  # the question that was on screen
+
+
+class QuizService:
+    def __init__(self, engine: AsyncEngine, facts: Callable[[], Facts], *,
+                 intermission: float = 4.0, lead_in: float = 3.0) -> None:
+        self.engine = engine
+        self.facts = facts
+        self.writer = AnswerWriter(engine)
+        self.intermission = intermission
+        self.lead_in = lead_in
+        self.runners: dict[int, RoundRunner] = {}
+        self._tasks: dict[int, asyncio.Task[EndReason]] = {}
+        self.accepting = True  # False while shutting down: no new rounds
+
+    async def start(self, *, guild_id: int, channel_id: int, starter_id: int, topic: str | None,
+                    difficulty: str | None, questions: int | None,
+                    presenter: Callable[[RoundInfo], Presenter]) -> Started | AlreadyRunning | Refused:
+        if not self.accepting:
+            return Refused("The bot is restarting; start the round again in a minute.")
+        config = await cfg.get_config(self.engine, guild_id)
+        rules = await cfg.channel_rules(self.engine, guild_id)
+        if not rules.permits(channel_id):
+            where = ", ".join(f"<#{c}>" for c in rules.allowed)
+            return Refused("Quizzes are not allowed in this channel"
+                           + (f"; try {where}." if where else "."))
+        topic = topic or config.default_topic
+        if not config.topic_allowed(topic):
+            allowed = " and ".join(config.allowed_topics)
+            return Refused(f"This server's moderators allow quiz questions on {allowed} only.")
+        count = questions or config.default_questions
+        seed = secrets.randbits(62)
+        picked = generate(self.facts(), count, seed, topic, difficulty)
+        row = QuizRound(guild_id=guild_id, channel_id=channel_id, active_channel_id=channel_id,
+                        starter_id=starter_id, topic=topic, difficulty=difficulty,
+                        question_count=len(picked), time_limit=config.time_limit, seed=seed,
+                        status="running", started_at=utcnow())
+        try:
+            async with self.engine.begin() as conn:
+                result = await conn.execute(QuizRound.__table__.insert().values(
+                    **row.model_dump(exclude={"id"})).returning(QuizRound.__table__.c.id))
+                round_id = int(result.scalar_one())
+        except IntegrityError:
+            return await self._running_in(channel_id)
+        info = RoundInfo(round_id, guild_id, channel_id, starter_id, topic, difficulty,
+                         config.time_limit, picked, config.reveal_pictures)
+        runner = RoundRunner(info, self.engine, self.writer, presenter(info),
+                             intermission=self.intermission, lead_in=self.lead_in)
+        self.runners[round_id] = runner
+        task = asyncio.create_task(runner.run(), name=f"quiz-round-{round_id}")
+        self._tasks[round_id] = task
+        task.add_done_callback(lambda _t: self._forget(round_id))
+        return Started(info)
+
+    def _forget(self, round_id: int) -> None:
+        self.runners.pop(round_id, None)
+        self._tasks.pop(round_id, None)
+
+    async def _running_in(self, channel_id: int) -> AlreadyRunning | Refused:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(QuizRound.id, QuizRound.start_message_id).where(
+                QuizRound.active_channel_id == channel_id))).first()
+        if row is None:  # it ended between our insert and this read
+            return Refused("A round just ended here; start again.")
+        return AlreadyRunning(int(row[0]), channel_id, row[1])
+
+    async def set_start_message(self, round_id: int, message_id: int) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(update(QuizRound).where(QuizRound.id == round_id)
+                               .values(start_message_id=message_id))
+
+    def running_in(self, channel_id: int) -> RoundRunner | None:
+        return next((r for r in self.runners.values() if r.info.channel_id == channel_id
+                     and not r.finished), None)
+
+    async def answer(self, round_id: int, index: int, user_id: int, display_name: str,
+                     option: int) -> AnswerResult:
+        runner = self.runners.get(round_id)
+        if runner is None:
+            return AnswerResult(AnswerStatus.ENDED)
+        return await runner.answer(user_id, display_name, index, option)
+
+    async def stop(self, round_id: int, by: int | None, reason: EndReason = EndReason.STOPPED
+                   ) -> bool:
+        runner = self.runners.get(round_id)
+        if runner is None:
+            return False
+        runner.stop(reason, by)
+        task = self._tasks.get(round_id)
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        return True
+
+    async def close_interrupted(self, owns: Callable[[int], bool] = lambda _g: True
+                                ) -> list[Interrupted]:
+        """Close rounds left running by a previous process (for guilds this process owns).
+        Points already awarded stay: only the round's status changes."""
+        async with self.engine.begin() as conn:
+            rows = (await conn.execute(select(QuizRound.id, QuizRound.guild_id,
+                                              QuizRound.channel_id).where(
+                QuizRound.status == "running"))).all()
+            mine = [r for r in rows if owns(int(r[1])) and int(r[0]) not in self.runners]
+            closed = []
+            for round_id, guild_id, channel_id in mine:
+                open_q = (await conn.execute(select(RoundQuestion.message_id).where(
+                    RoundQuestion.round_id == round_id, RoundQuestion.revealed.is_(False)))
+                ).scalar()
+                await conn.execute(update(QuizRound).where(QuizRound.id == round_id).values(
+                    status="interrupted", active_channel_id=None, ended_at=utcnow(),
+                    end_reason=EndReason.INTERRUPTED.value))
+                closed.append(Interrupted(int(round_id), int(guild_id), int(channel_id),
+                                          int(open_q) if open_q else None))
+        return closed
+
+    async def shutdown(self) -> None:
+        """Stop accepting rounds, end the running ones (each posts its ending), write
+        everything pending."""
+        self.accepting = False
+        for round_id in list(self.runners):
+            runner = self.runners.get(round_id)
+            if runner is not None:
+                runner.stop(EndReason.SHUTDOWN)
+        if self._tasks:
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await self.writer.close()
