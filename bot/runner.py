@@ -10,6 +10,7 @@ import signal
 import discord
 
 from bot.app import FactQuizBot
+from bot.endpoint import endpoints
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,11 @@ async def run_discord(services: Services) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    with endpoints(services.settings.discord_api_url):
+        return await _run(bot, token, stop)
+
+
+async def _run(bot: FactQuizBot, token: str, stop: asyncio.Event) -> int:
     async with bot:
         runner = asyncio.create_task(bot.start(token))
         stopper = asyncio.create_task(stop.wait())
@@ -55,14 +61,16 @@ async def sync_commands(services: Services, guild_id: int | None) -> int:
     token = services.settings.discord_token
     assert token is not None
     bot = make_bot(services)
-    async with bot:
-        await bot.login(token)  # HTTP only: runs setup_hook (cogs) without the gateway
-        if guild_id is not None:
-            guild = discord.Object(guild_id)
-            bot.tree.copy_global_to(guild=guild)
-            synced = await bot.tree.sync(guild=guild)
-            print(f"synced {len(synced)} commands to server {guild_id}")
-        else:
-            synced = await bot.tree.sync()
-            print(f"synced {len(synced)} commands globally (Discord may take a moment to show them)")
+    with endpoints(services.settings.discord_api_url):
+        async with bot:
+            await bot.login(token)  # HTTP only: runs setup_hook (cogs) without the gateway
+            if guild_id is not None:
+                guild = discord.Object(guild_id)
+                bot.tree.copy_global_to(guild=guild)
+                synced = await bot.tree.sync(guild=guild)
+                print(f"synced {len(synced)} commands to server {guild_id}")
+            else:
+                synced = await bot.tree.sync()
+                print(f"synced {len(synced)} commands globally "
+                      "(Discord may take a moment to show them)")
     return 0

@@ -220,8 +220,10 @@ class LocalDiscord:
                         member = member_payload(self.standin.users[obj_id], perms)
                         member.pop("user")
                         resolved.setdefault("members", {})[key] = member
-                elif table == "channels":
-                    out[key] = guild.channels[obj_id].payload() if guild else {}
+                elif table == "channels" and guild is not None:
+                    # Discord resolves channels with the invoking member's permissions in them.
+                    out[key] = guild.channels[obj_id].payload(
+                        self.standin.member_permissions(guild.id, user.id))
                 else:
                     out[key] = guild.roles[obj_id].payload() if guild else {}
             resolved[table] = out

@@ -8,34 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import discord
-import yarl
-from discord.http import Route
 
 from bot.app import FactQuizBot
+from bot.endpoint import point_discord_at
 from bot.local.driver import LOCAL_GUILD_ID, LocalDiscord, local_user_id
 from bot.local.standin import StandIn
 from bot.services import Services
 
 READY_TIMEOUT = 15.0
-
-
-@contextlib.contextmanager
-def point_discord_at(api_url: str, gateway_url: str) -> Iterator[None]:
-    """Send discord.py's REST calls and gateway connection to the stand-in.
-
-    Both are class attributes, so this is process-wide: one stand-in per process.
-    """
-    old_base, old_gateway = Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    Route.BASE = api_url
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
-    try:
-        yield
-    finally:
-        Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
 
 
 async def start_bot(bot: discord.Client, token: str) -> asyncio.Task[None]:

@@ -113,8 +113,9 @@ RECORD = web.RequestKey("record", Request)
 class StandIn:
     """A strict local Discord for one bot application."""
 
-    def __init__(self, *, token: str = "standin-token", bot_name: str = "factquiz") -> None:
-        self.token = token
+    def __init__(self, *, token: str | None = None, bot_name: str = "factquiz") -> None:
+        # Shaped like a real token (long, no spaces) so the bot's settings accept it.
+        self.token = token or f"standin.{secrets.token_hex(16)}"
         self.application_id = snowflake()
         self.bot_user = User(self.application_id, bot_name, bot=True)
         self.owner = User(snowflake(), "owner", "Owner")

@@ -65,7 +65,7 @@ async def test_a_wrong_token_is_refused(services: Services) -> None:
     await standin.start()
     try:
         bot = FactQuizBot(services)
-        from bot.local.session import point_discord_at
+        from bot.endpoint import point_discord_at
 
         with point_discord_at(standin.api_url, standin.gateway_url), \
                 pytest.raises(discord.LoginFailure):

@@ -1,0 +1,67 @@
+"""A bot process dies mid-round; a new one on the same database takes over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bot.local.driver import LocalDiscord, buttons
+from bot.local.session import running_bot
+from bot.local.standin import StandIn
+from bot.quiz import config
+from bot.quiz.config import QuizConfig
+from bot.services import Services
+from tests.cogs.test_quiz import answer_key, is_question
+from tests.support.processes import bot_env, bot_process, wait_until
+
+
+async def test_a_restart_mid_round_keeps_points_and_ends_old_buttons(
+    services: Services, tmp_path: Path
+) -> None:
+    standin = StandIn()
+    await standin.start()
+    try:
+        guild = standin.add_guild("crashy", channels=("general",))
+        channel = next(iter(guild.channels.values()))
+        await config.save_config(services.engine, guild.id,
+                                 QuizConfig(time_limit=60, reveal_pictures=False))
+        env = bot_env(standin, services.settings.database_url, tmp_path,
+                      DEV_GUILD_ID=str(guild.id))
+        async with bot_process(env, tmp_path / "bot-a.log") as proc:
+            await wait_until(lambda: standin.guild_commands.get(guild.id), 60,
+                             "the first bot to sync its commands")
+            await wait_until(lambda: any(s.ready.is_set() for s in standin.sessions.values()),
+                             30, "the first bot to connect")
+            players = LocalDiscord(standin, guild, channel, standin.add_user("alice"))
+            bob, carol = players.member("bob"), players.member("carol")
+            await players.invoke("/quiz start questions:5", user=players.user)
+            q0 = await players.wait_for_message(is_question(0), timeout=20)
+            key = await answer_key(services, q0)
+            locked = await players.click(q0, index=key, user=bob)
+            assert locked.content.startswith("🔒 Locked in")
+            proc.kill()  # a crash: no goodbye, no clean-up
+            await proc.wait()
+        async with running_bot(services, standin=standin) as local:
+            notice = await local.wait_for_message(
+                lambda m: bool(m["embeds"]) and
+                m["embeds"][0]["title"] == "Round interrupted by a restart", timeout=10)
+            assert "Points already awarded stay" in notice["embeds"][0]["description"]
+            assert buttons(local.standin.messages[int(q0["id"])]) == []  # buttons removed
+            # Carol's client still shows the old question: her click reaches the new bot.
+            late = await local.click(q0, index=key, user=carol, as_seen=True)
+            assert late.ephemeral
+            assert late.content == "This round has ended."
+            board = (await local.invoke("/leaderboard")).embed
+            assert board["description"].startswith(f"**1.** <@{bob.id}> — ")
+            again = await local.invoke("/quiz start", user=carol, channel=channel)
+            assert not again.ephemeral  # the channel is free again
+            await services.quiz.stop(services.quiz.running_in(channel.id).info.round_id, None)
+        async with services.engine.connect() as conn:
+            statuses = (await conn.execute(sa.text(
+                "SELECT status FROM quiz_round ORDER BY id"))).scalars().all()
+            answers = (await conn.execute(sa.text("SELECT user_id FROM quiz_answer"))).all()
+        assert statuses == ["interrupted", "stopped"]
+        assert answers == [(bob.id,)]
+    finally:
+        await standin.stop()

@@ -1,0 +1,44 @@
+"""Bots in their own processes, connected to a stand-in in the test process: the way to test
+restarts, crashes and several processes sharing one database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from bot.local.standin import StandIn
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bot_env(standin: StandIn, database_url: str, tmp: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DISCORD_TOKEN": standin.token, "DISCORD_API_URL": standin.base_url,
+            "DATABASE_URL": database_url, "VAR_DIR": str(tmp / "var"), "LOG_LEVEL": "INFO",
+            **extra}
+
+
+async def wait_until(check: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def bot_process(env: dict[str, str], log: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m bot`` with ``env``; killed at the end if still running."""
+    with log.open("wb") as out:
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT,
+                                                    env=env, stdout=out, stderr=out)
+        try:
+            yield proc
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
