@@ -143,7 +143,9 @@ class Facts:
     events: tuple[RecognitionEvent, ...]  # sorted by effective date
     article_facts: tuple[ArticleFact, ...] = ()
     version: str = ""  # digest of the files the tables were loaded from
-    _cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+    # Memoized answers for this snapshot; init=False so dataclasses.replace() starts afresh.
+    _cache: dict[object, object] = field(default_factory=dict, init=False, repr=False,
+                                         compare=False)
 
     @cached_property
     def member_by_iso3(self) -> dict[str, MemberState]:

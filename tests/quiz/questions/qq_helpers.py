@@ -34,7 +34,7 @@ def with_year_total(facts: Facts, year: int, total: int) -> Facts:
         if p.is_year and p.last_year == year else p
         for p in facts.periods
     )
-    return dataclasses.replace(facts, periods=periods, _cache={})
+    return dataclasses.replace(facts, periods=periods)  # a fresh memo comes with the copy
 
 
 def q(**fields: object) -> Question:

@@ -337,7 +337,11 @@ def test_article_fact_options_must_be_the_rows(facts) -> None:
 
 
 def test_article_numeric_distractors_outside_the_band(facts) -> None:
-    """data/article_facts.csv offers 24,000 and 2,400,000 against 240,000 (×0.1, ×10)."""
+    """A fact file offering 24,000 and 2,400,000 against 240,000 (×0.1, ×10)."""
+    far = ("24,000", "35,000", "2,400,000")
+    facts = replace(facts, article_facts=tuple(
+        replace(a, distractors=far) if a.key == "famine_deaths_low" else a
+        for a in facts.article_facts))
     row = q(id="article_defectors:famine_deaths_low", family="article_defectors",
             topic="defectors", difficulty="hard", as_of=dt.date(2023, 6, 30),
             text="What is the lowest estimate of deaths in North Korea's 1994–1998 famine "
