@@ -16,8 +16,8 @@ import logging
 import time
 
 import discord
-
 from _common import bench_services, median, percentile
+
 from bot.app import FactQuizBot
 from bot.local.session import running_bot
 

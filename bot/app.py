@@ -19,17 +19,29 @@ EXTENSIONS = ("bot.cogs.about", "bot.cogs.defectors", "bot.cogs.recognition", "b
 APOLOGY = "Something went wrong — it has been logged."
 
 
+def record_interaction(interaction: discord.Interaction, name: str, outcome: str) -> None:
+    """One structured log line and the metrics for a handled interaction."""
+    seconds = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    log.info("interaction=%s command=%s outcome=%s ms=%.1f guild=%s user=%s", interaction.id,
+             name, outcome, seconds * 1000, interaction.guild_id, interaction.user.id)
+    services = getattr(interaction.client, "services", None)
+    if services is not None:
+        services.metrics.observe(name, outcome, seconds)
+
+
 class FactQuizTree(app_commands.CommandTree):
     """Answers every failure ephemerally, so no user ever sees "The application did not
     respond" or a traceback; unexpected errors are logged with the interaction id."""
 
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(self, interaction: discord.Interaction,
+                       error: app_commands.AppCommandError) -> None:
+        command = interaction.command.qualified_name if interaction.command else "?"
         message = _polite(error)
         if message is None:
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("interaction %s (/%s) failed", interaction.id, command,
+            log.error("interaction=%s command=%s failed", interaction.id, command,
                       exc_info=(type(error), error, error.__traceback__))
             message = APOLOGY
+        record_interaction(interaction, command, "error" if message == APOLOGY else "refused")
         await send_ephemeral(interaction, message)
 
 
@@ -50,8 +62,24 @@ def _polite(error: app_commands.AppCommandError) -> str | None:
     return None
 
 
+# Discord refuses an initial response after 3 s; past this age (with a margin for clock
+# skew) a reply is wasted work, and under overload wasted work is what makes things worse.
+RESPONSE_WINDOW = 3.5
+
+
+def too_late(interaction: discord.Interaction) -> bool:
+    """True when an initial response can no longer reach the user."""
+    if interaction.response.is_done():
+        return False
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return age > RESPONSE_WINDOW
+
+
 async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
     """Reply privately whether or not the interaction was answered already."""
+    if too_late(interaction):
+        log.warning("interaction=%s too old to answer; reply dropped", interaction.id)
+        return
     try:
         if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
             # After a public deferral Discord turns the first follow-up into the (public)
@@ -81,6 +109,11 @@ class FactQuizBot(commands.Bot):
         )
         self.services = services
 
+    async def on_app_command_completion(self, interaction: discord.Interaction,
+                                        command: app_commands.Command[Any, ..., Any]
+                                        | app_commands.ContextMenu) -> None:
+        record_interaction(interaction, command.qualified_name, "ok")
+
     async def close(self) -> None:
         # Running rounds end first, with a message in their channels, while Discord still
         # answers; then pending answers are written; then the connection closes.
@@ -95,6 +128,7 @@ class FactQuizBot(commands.Bot):
         return not count or ids is None or shard_of(guild_id, count) in ids
 
     async def setup_hook(self) -> None:
+        self.services.metrics.start_lag_monitor()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         guild_id = self.services.settings.dev_guild_id

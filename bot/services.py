@@ -19,6 +19,7 @@ from bot.facts import store
 from bot.facts.files import DataError
 from bot.facts.names import NameIndex
 from bot.facts.records import Facts
+from bot.metrics import Metrics
 from bot.quiz.service import QuizService
 from bot.settings import Settings
 
@@ -49,6 +50,7 @@ class Services:
     engine: AsyncEngine
     facts: FactsHolder
     quiz: QuizService
+    metrics: Metrics = field(default_factory=Metrics)
     started: float = field(default_factory=time.monotonic)
     _pictures: PictureRenderer | None = None
 
@@ -76,6 +78,7 @@ class Services:
 
     async def close(self) -> None:
         await self.quiz.shutdown()
+        await self.metrics.close()
         if self._pictures is not None:
             await self._pictures.close()
         await self.engine.dispose()
@@ -100,5 +103,8 @@ async def open_services(settings: Settings) -> Services:
         await engine.dispose()
         raise
     holder = FactsHolder(facts)
-    return Services(settings=settings, engine=engine, facts=holder,
-                    quiz=QuizService(engine, lambda: holder.facts))
+    metrics = Metrics()
+    if settings.metrics_port is not None:
+        metrics.serve(settings.metrics_port)
+    return Services(settings=settings, engine=engine, facts=holder, metrics=metrics,
+                    quiz=QuizService(engine, lambda: holder.facts, metrics=metrics))

@@ -34,7 +34,7 @@ def answer_custom_id(round_id: int, index: int, option: int) -> str:
 def question_embed(info: RoundInfo, asked: AskedQuestion) -> discord.Embed:
     q = asked.question
     embed = discord.Embed(
-        title=f"Question {asked.index + 1} of {len(info.questions)}",
+        title=f"Question {asked.index + 1} of {info.question_count}",
         description=q.text,
         colour=EmbedColour.QUIZ,
     )
@@ -80,7 +80,7 @@ def reveal_embed(info: RoundInfo, outcome: QuestionOutcome) -> discord.Embed:
     q = asked.question
     letter = LETTERS[q.answer_index]
     embed = discord.Embed(
-        title=f"Question {asked.index + 1} of {len(info.questions)} — the answer is {letter}",
+        title=f"Question {asked.index + 1} of {info.question_count} — the answer is {letter}",
         description=q.text,
         colour=EmbedColour.RECOGNITION if outcome.correct else EmbedColour.WARNING,
     )

@@ -11,9 +11,10 @@ from discord.ext import commands
 
 from bot.app import FactQuizBot, send_ephemeral
 from bot.cogs import _sources
-from bot.cogs._pictures import reply_with_picture
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour
+from bot.cogs._items import Button
+from bot.cogs._pictures import reply_with_picture
 from bot.facts import defectors as core
 from bot.facts.defectors import fmt, signed, signed_pct
 from bot.facts.records import DefectorPeriod, Facts
@@ -124,9 +125,11 @@ def span_embed(facts: Facts, answer: core.SpanAnswer) -> discord.Embed:
     return embed
 
 
-class ChartButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+class ChartButton(Button,
                   template=r"defectors:chart:(?P<year>\d{4})"):
     """Posts the chart with the asked year highlighted (stateless: works after restarts)."""
+
+    name = "defectors chart"
 
     def __init__(self, year: int) -> None:
         super().__init__(discord.ui.Button(label="Chart", emoji="📊",
@@ -139,7 +142,7 @@ class ChartButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                              match: re.Match[str]) -> ChartButton:
         return cls(int(match["year"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def handle(self, interaction: discord.Interaction) -> None:
         bot: FactQuizBot = interaction.client  # type: ignore[assignment]
         facts = bot.services.facts.facts
         single = self.year in facts.year_by_number

@@ -11,9 +11,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import FactQuizBot, send_ephemeral
+from bot.app import FactQuizBot, send_ephemeral, too_late
 from bot.cogs import _quiz_views as views
 from bot.cogs._embeds import EmbedColour
+from bot.cogs._items import Button
 from bot.cogs._pictures import attach
 from bot.pictures.renderer import Picture
 from bot.quiz import leaderboard
@@ -42,10 +43,12 @@ def quiz_service(client: discord.Client) -> QuizService:
     return client.services.quiz  # type: ignore[attr-defined]
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+class AnswerButton(Button,
                    template=r"quiz:(?P<round>\d+):(?P<index>\d+):(?P<option>\d+)"):
     """An answer. The custom_id holds round, question and option, so a click on a message
     from before a restart still reaches the bot and gets a proper answer."""
+
+    name = "quiz answer"
 
     def __init__(self, round_id: int, index: int, option: int, label: str = "?") -> None:
         super().__init__(discord.ui.Button(
@@ -58,7 +61,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                              match: re.Match[str]) -> AnswerButton:
         return cls(int(match["round"]), int(match["index"]), int(match["option"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def handle(self, interaction: discord.Interaction) -> None:
         service = quiz_service(interaction.client)
         try:
             result = await service.answer(self.round_id, self.index, interaction.user.id,
@@ -67,13 +70,16 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             log.exception("interaction %s: answer not recorded", interaction.id)
             await send_ephemeral(interaction, DB_TROUBLE)
             return
+        if too_late(interaction):
+            # The answer counts (it was clicked in time); only the receipt can't be sent.
+            log.info("interaction=%s: answer recorded, receipt too late to send",
+                     interaction.id)
+            return
         if result.status is AnswerStatus.LOCKED_IN:
-            letter = views.LETTERS[self.option]
-            await interaction.response.send_message(
-                f"🔒 Locked in: **{letter}** {result.option}", ephemeral=True)
+            text = f"🔒 Locked in: **{views.LETTERS[self.option]}** {result.option}"
         else:
-            await interaction.response.send_message(ANSWER_REPLIES[result.status],
-                                                    ephemeral=True)
+            text = ANSWER_REPLIES[result.status]
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 class DiscordPresenter:
@@ -198,7 +204,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
         info = result.info
         embed = discord.Embed(
             title="Quiz round starting",
-            description=f"{len(info.questions)} questions · "
+            description=f"{info.question_count} questions · "
                         f"{views.TOPIC_NAMES.get(info.topic, info.topic)} · "
                         f"{info.time_limit} seconds each. Everyone may answer each question "
                         "once with the buttons; faster right answers score more.",

@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.app import FactQuizBot, send_ephemeral
 from bot.cogs._embeds import EmbedColour, user_text
+from bot.cogs._items import Button
 from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
 
@@ -36,10 +37,12 @@ def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> d
     return embed
 
 
-class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+class ConfirmButton(Button,
                     template=r"confirm:(?P<action>[a-z_]+):(?P<answer>yes|no):(?P<guild>\d+):"
                              r"(?P<user>\d+):(?P<until>\d+)"):
     """A confirmation that only the member who asked can press, until it expires."""
+
+    name = "confirmation"
 
     def __init__(self, action: str, answer: str, guild_id: int, user_id: int, until: int,
                  label: str, style: discord.ButtonStyle) -> None:
@@ -55,7 +58,7 @@ class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(match["action"], match["answer"], int(match["guild"]), int(match["user"]),
                    int(match["until"]), item.label or "", item.style)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def handle(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.user_id or interaction.guild_id != self.guild_id:
             await send_ephemeral(interaction, "Only the member who asked can confirm this.")
             return

@@ -14,11 +14,12 @@ from bot.app import FactQuizBot, send_ephemeral
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour, user_text
+from bot.cogs._items import Button
 from bot.cogs._pictures import reply_with_picture
 from bot.facts import recognition as core
 from bot.facts.names import NotMember, Resolved, Unknown
-from bot.facts.records import SNAPSHOT_DATE, Category, Facts, IsraelStatus
 from bot.facts.recognition import AsOfError, CountryView, StateStatus
+from bot.facts.records import SNAPSHOT_DATE, Category, Facts, IsraelStatus
 
 PER_PAGE = 30
 CATEGORY_PHRASES = {
@@ -161,10 +162,12 @@ def list_page(facts: Facts, category: Category, as_of: dt.date, page: int
     return embed, view
 
 
-class ListPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+class ListPageButton(Button,
                      template=r"rec:list:(?P<cat>[a-z_]+):(?P<date>\d{8}):(?P<page>-?\d+)"):
     """Stateless paging: the custom_id holds the list, date and page, so old messages keep
     working after a restart."""
+
+    name = "recognition list page"
 
     def __init__(self, category: Category, as_of: dt.date, page: int, label: str) -> None:
         super().__init__(discord.ui.Button(
@@ -178,7 +181,7 @@ class ListPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         as_of = dt.datetime.strptime(match["date"], "%Y%m%d").date()
         return cls(Category(match["cat"]), as_of, int(match["page"]), item.label or "")
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def handle(self, interaction: discord.Interaction) -> None:
         bot: FactQuizBot = interaction.client  # type: ignore[assignment]
         embed, view = list_page(bot.services.facts.facts, self.category, self.as_of, self.page)
         await interaction.response.edit_message(embed=embed, view=view)

@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 
 
 def all_tables() -> MetaData:
-    import bot.facts.models  # noqa: F401  (importing registers the tables)
+    import bot.facts.models
     import bot.quiz.models  # noqa: F401
 
     return SQLModel.metadata

@@ -23,7 +23,6 @@ from bot.local.standin.server import (
     Violation,
 )
 
-
 LOCAL_GUILD_ID = 1_100_000_000_000_000_000
 
 
@@ -106,7 +105,9 @@ class Exchange:
 
     @property
     def violations(self) -> list[Violation]:
-        return self.standin.violations[self.violations_before:]
+        """The rules this interaction's replies broke."""
+        return [v for v in self.standin.violations[self.violations_before:]
+                if v.interaction_id == self.interaction.id]
 
     @property
     def latency(self) -> float | None:
@@ -146,6 +147,21 @@ class Exchange:
                 await asyncio.wait_for(self.interaction.changed.wait(), remaining)
             except TimeoutError:
                 continue
+        return self
+
+    async def responded(self, timeout: float) -> Exchange:
+        """Wait until the bot's first response arrives, accepted by Discord or not (late
+        responses included: load tests measure them rather than fail on them)."""
+        deadline = time.monotonic() + timeout
+        while self.interaction.responded_at is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise NoAnswer(f"no response at all within {timeout:.1f} s")
+            self.interaction.changed.clear()
+            if self.interaction.responded_at is not None:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.interaction.changed.wait(), remaining)
         return self
 
     async def quiet(self, period: float = 0.15, timeout: float = 15.0) -> Exchange:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db._dialect import insert
+from bot.metrics import Metrics
 from bot.quiz.models import Answer, Player
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,9 @@ class NewAnswer:
 
 
 class AnswerWriter:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, metrics: Metrics) -> None:
         self.engine = engine
+        self.metrics = metrics
         self._queue: asyncio.Queue[NewAnswer | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
@@ -77,6 +79,7 @@ class AnswerWriter:
                 inserted = await self._write(batch)
             except Exception as exc:  # the database is down: every caller gets the error
                 log.warning("could not record %d answers: %s", len(batch), exc)
+                self.metrics.database_errors.inc()
                 for item in batch:
                     if not item.done.done():
                         item.done.set_exception(exc)

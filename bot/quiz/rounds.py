@@ -92,8 +92,10 @@ class RoundInfo:
     topic: str
     difficulty: str | None
     time_limit: int
-    questions: list[Question]
+    question_count: int
     reveal_pictures: bool = True
+    # Drawn by the runner during the lead-in, so `/quiz start` answers at once.
+    questions: list[Question] = field(default_factory=list)
     started_at: dt.datetime = field(default_factory=utcnow)
 
 
@@ -112,8 +114,10 @@ class RoundRunner:
     """One running round in this process: the clock, the open question and the streaks."""
 
     def __init__(self, info: RoundInfo, engine: AsyncEngine, writer: AnswerWriter,
-                 presenter: Presenter, *, intermission: float, lead_in: float) -> None:
+                 presenter: Presenter, draw: Callable[[], list[Question]], *,
+                 intermission: float, lead_in: float) -> None:
         self.info = info
+        self.draw = draw
         self.engine = engine
         self.writer = writer
         self.presenter = presenter
@@ -146,7 +150,9 @@ class RoundRunner:
         reason = EndReason.FINISHED
         silent = 0
         try:
-            if await self._wait_or_stop(self.lead_in):
+            lead_in_ends = time.monotonic() + self.lead_in
+            self.info.questions = self.draw()
+            if await self._wait_or_stop(lead_in_ends - time.monotonic()):
                 reason = self.stop_reason
             else:
                 for index, question in enumerate(self.info.questions):

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db._dialect import utcnow
 from bot.facts.records import Facts
+from bot.metrics import Metrics
 from bot.quiz import config as cfg
 from bot.quiz.answers import AnswerWriter
 from bot.quiz.models import QuizRound, RoundQuestion
@@ -59,10 +60,12 @@ class Interrupted:
 
 class QuizService:
     def __init__(self, engine: AsyncEngine, facts: Callable[[], Facts], *,
-                 intermission: float = 4.0, lead_in: float = 3.0) -> None:
+                 metrics: Metrics | None = None, intermission: float = 4.0,
+                 lead_in: float = 3.0) -> None:
         self.engine = engine
         self.facts = facts
-        self.writer = AnswerWriter(engine)
+        self.metrics = metrics or Metrics()
+        self.writer = AnswerWriter(engine, self.metrics)
         self.intermission = intermission
         self.lead_in = lead_in
         self.runners: dict[int, RoundRunner] = {}
@@ -86,10 +89,9 @@ class QuizService:
             return Refused(f"This server's moderators allow quiz questions on {allowed} only.")
         count = questions or config.default_questions
         seed = secrets.randbits(62)
-        picked = generate(self.facts(), count, seed, topic, difficulty)
         row = QuizRound(guild_id=guild_id, channel_id=channel_id, active_channel_id=channel_id,
                         starter_id=starter_id, topic=topic, difficulty=difficulty,
-                        question_count=len(picked), time_limit=config.time_limit, seed=seed,
+                        question_count=count, time_limit=config.time_limit, seed=seed,
                         status="running", started_at=utcnow())
         try:
             async with self.engine.begin() as conn:
@@ -99,10 +101,13 @@ class QuizService:
         except IntegrityError:
             return await self._running_in(channel_id)
         info = RoundInfo(round_id, guild_id, channel_id, starter_id, topic, difficulty,
-                         config.time_limit, picked, config.reveal_pictures)
+                         config.time_limit, count, config.reveal_pictures)
+        facts = self.facts()
         runner = RoundRunner(info, self.engine, self.writer, presenter(info),
+                             lambda: generate(facts, count, seed, topic, difficulty),
                              intermission=self.intermission, lead_in=self.lead_in)
         self.runners[round_id] = runner
+        self.metrics.active_rounds.set(len(self.runners))
         task = asyncio.create_task(runner.run(), name=f"quiz-round-{round_id}")
         self._tasks[round_id] = task
         task.add_done_callback(lambda _t: self._forget(round_id))
@@ -111,6 +116,7 @@ class QuizService:
     def _forget(self, round_id: int) -> None:
         self.runners.pop(round_id, None)
         self._tasks.pop(round_id, None)
+        self.metrics.active_rounds.set(len(self.runners))
 
     async def _running_in(self, channel_id: int) -> AlreadyRunning | Refused:
         async with self.engine.connect() as conn:

@@ -5,6 +5,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+
 from bot.db import migrate
 from bot.db.engine import create_engine
 from bot.db.metadata import all_tables

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import contextvars
 import logging
 import re
 import secrets
@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from aiohttp import WSMsgType, web
 
 from bot.local.standin import permissions, rules
@@ -43,6 +44,7 @@ PONG, MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE, MODAL = 
 class Violation:
     rule: str
     where: str
+    interaction_id: int | None = None  # the interaction whose reply broke the rule
 
     def __str__(self) -> str:
         return f"{self.where}: {self.rule}"
@@ -72,7 +74,7 @@ class Interaction:
     channel_id: int
     created: float = field(default_factory=time.monotonic)
     response_type: int | None = None
-    responded_at: float | None = None
+    responded_at: float | None = None  # when the first response arrived, accepted or not
     original_id: int | None = None  # the message @original refers to
     requests: list[Request] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -106,8 +108,14 @@ class GatewaySession:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+async def _send(ws: web.WebSocketResponse, frame: Any) -> None:
+    # Text frames: discord.py inflates only binary frames (compress=zlib-stream).
+    await ws.send_str(orjson.dumps(frame).decode())
+
+
 MessageListener = Callable[[str, dict[str, Any]], None]
 RECORD = web.RequestKey("record", Request)
+_CURRENT: contextvars.ContextVar[Request] = contextvars.ContextVar("standin_request")
 
 
 class StandIn:
@@ -240,7 +248,8 @@ class StandIn:
                                  body or {"message": "injected", "code": 0}, headers or {}))
 
     def violation(self, rule: str, where: str) -> Violation:
-        v = Violation(rule, where)
+        record = _CURRENT.get(None)
+        v = Violation(rule, where, record.interaction_id if record is not None else None)
         self.violations.append(v)
         log.error("stand-in refused: %s", v)
         return v
@@ -249,7 +258,7 @@ class StandIn:
     @staticmethod
     def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
         # Exactly "application/json": discord.py's login fails on "; charset=utf-8".
-        return web.Response(body=json.dumps(data).encode(), status=status,
+        return web.Response(body=orjson.dumps(data), status=status,
                             headers={"Content-Type": "application/json", **(headers or {})})
 
     def _error(self, status: int, code: int, message: str, rules_broken: list[str] | None = None,
@@ -268,6 +277,7 @@ class StandIn:
             # Every request is logged in arrival order; handlers add the body they read.
             record = Request(request.method, request.path[len(API):], None, [])
             request[RECORD] = record
+            _CURRENT.set(record)  # each request runs in its own task: its own context
             self.requests.append(record)
             response = await self._handle(request, handler)
             record.status = response.status
@@ -299,12 +309,12 @@ class StandIn:
             reader = await request.multipart()
             async for part in reader:
                 if part.name == "payload_json":
-                    payload = json.loads(await part.text())
+                    payload = orjson.loads(await part.text())
                 else:
                     files.append((part.filename or "file", bytes(await part.read())))
             return payload, files
         raw = await request.read()
-        return (json.loads(raw) if raw else {}), []
+        return (orjson.loads(raw) if raw else {}), []
 
     def _record(self, request: web.Request, body: Any, files: list[tuple[str, bytes]],
                 interaction: Interaction | None) -> Request:
@@ -384,13 +394,13 @@ class StandIn:
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(heartbeat=None, max_msg_size=0)
         await ws.prepare(request)
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        await _send(ws, {"op": 10, "d": {"heartbeat_interval": 41250}})
         session: GatewaySession | None = None
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
-                frame = json.loads(msg.data)
+                frame = orjson.loads(msg.data)
                 op = frame.get("op")
                 if op == 1:
                     await ws.send_str('{"op":11}')
@@ -433,13 +443,13 @@ class StandIn:
     async def _resume(self, ws: web.WebSocketResponse, d: dict[str, Any]) -> GatewaySession | None:
         session = self.sessions.get(d.get("session_id", ""))
         if session is None or d.get("token") not in (self.token, f"Bot {self.token}"):
-            await ws.send_str(json.dumps({"op": 9, "d": False}))
+            await _send(ws, {"op": 9, "d": False})
             return None
         session.ws = ws
         last = int(d.get("seq") or 0)
         for frame in session.sent:
             if frame["s"] > last:
-                await ws.send_str(json.dumps(frame))
+                await _send(ws, frame)
         await self._dispatch(session, "RESUMED", {"_trace": ["standin"]})
         return session
 
@@ -450,7 +460,7 @@ class StandIn:
         del session.sent[:-1000]  # enough history for a resume
         if session.ws is not None and not session.ws.closed:
             with contextlib.suppress(ConnectionResetError):
-                await session.ws.send_str(json.dumps(frame))
+                await _send(session.ws, frame)
 
     def session_for(self, guild_id: int | None) -> GatewaySession:
         live = [s for s in self.sessions.values() if s.ready.is_set()]
@@ -474,11 +484,11 @@ class StandIn:
             return
         if drop:
             session.ws = None
-            transport = ws._req.transport if ws._req is not None else None  # noqa: SLF001
+            transport = ws._req.transport if ws._req is not None else None
             if transport is not None:
                 transport.abort()
         else:
-            await ws.send_str(json.dumps({"op": 7, "d": None}))
+            await _send(ws, {"op": 7, "d": None})
 
     # ----------------------------------------------------------------- interactions
     async def create_interaction(self, *, itype: int, data: dict[str, Any], user: User,
@@ -609,7 +619,8 @@ class StandIn:
         interaction = self.interactions.get(int(request.match_info["iid"]))
         where = f"interaction callback {request.match_info['iid']}"
         if interaction is None or interaction.token != request.match_info["token"]:
-            self._record(request, body, files, None)
+            request[RECORD].body = body
+            request[RECORD].interaction_id = int(request.match_info["iid"])
             return self._error(404, 10062, "Unknown interaction", where=where)
         self._record(request, body, files, interaction)
         try:
@@ -621,6 +632,8 @@ class StandIn:
                        files: list[tuple[str, bytes]], where: str, arrived: float
                        ) -> web.Response:
         elapsed = arrived - interaction.created
+        if interaction.responded_at is None:
+            interaction.responded_at = arrived
         if interaction.response_type is not None:
             return self._error(400, 40060, "Interaction has already been acknowledged",
                                where=where)
@@ -668,7 +681,6 @@ class StandIn:
                 message = self._edit_message(target, data, files)
             interaction.original_id = int(target["id"])
         interaction.response_type = cb_type
-        interaction.responded_at = arrived
         resource: dict[str, Any] = {"type": cb_type}
         if message is not None:
             resource["message"] = self._public(message)

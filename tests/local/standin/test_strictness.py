@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 from discord.http import Route
 
-from bot.app import FactQuizBot
+from bot.app import APOLOGY, FactQuizBot
 from bot.local.driver import LocalDiscord
 from bot.local.session import running_bot
 from bot.local.standin.invocation import OptionRefused
@@ -131,8 +131,9 @@ async def test_answering_twice_is_refused(strict: LocalDiscord) -> None:
 
 async def test_an_unknown_endpoint_is_refused(strict: LocalDiscord) -> None:
     exchange = await (await strict.invoke("/lost", wait=False)).wait(refusals_ok=True)
+    assert exchange.content == APOLOGY  # the bot's call failed; the user got the apology
     assert any("unknown endpoint GET /api/v10/no/such/endpoint" in v.rule
-               for v in exchange.violations)
+               for v in strict.standin.violations)
 
 
 async def test_more_than_25_autocomplete_choices_are_refused(strict: LocalDiscord) -> None:
