@@ -95,7 +95,8 @@ async def open_services(settings: Settings) -> Services:
                 log.info("loaded data files (version %s, %d rows)", result.digest, result.rows)
         except DataError as exc:
             if await store.read(engine) is None:
-                raise StartupError(f"data files are invalid and nothing was loaded before: {exc}")
+                raise StartupError(
+                    f"data files are invalid and nothing was loaded before: {exc}") from None
             log.error("data files are invalid, keeping the loaded version: %s", exc)
         facts = await store.read(engine)
         assert facts is not None

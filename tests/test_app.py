@@ -49,7 +49,8 @@ async def test_an_exception_gets_an_ephemeral_apology_and_is_logged(
     assert exchange.content == APOLOGY
     assert "secret" not in exchange.text
     logged = [r for r in caplog.records if r.name == "bot.app"]
-    assert logged and logged[0].exc_info is not None
+    assert logged
+    assert logged[0].exc_info is not None
     assert str(exchange.interaction.id) in logged[0].getMessage()
 
 

@@ -123,7 +123,8 @@ class DiscordPresenter:
                 return await pictures.defectors_chart(
                     facts, span=(int(params["first"]), int(params["last"])))  # type: ignore[arg-type]
             year = params.get("year")
-            highlight = int(year) if isinstance(year, int) and year in facts.year_by_number                 else None
+            single = isinstance(year, int) and year in facts.year_by_number
+            highlight = int(year) if single else None  # type: ignore[arg-type]
             return await pictures.defectors_chart(facts, highlight_year=highlight)
         except Exception:
             log.exception("round %s: reveal picture failed", info.round_id)
@@ -186,7 +187,8 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
                     questions: app_commands.Range[int, 5, 20] | None = None,
                     topic: app_commands.Choice[str] | None = None,
                     difficulty: app_commands.Choice[str] | None = None) -> None:
-        assert interaction.guild_id is not None and interaction.channel_id is not None
+        assert interaction.guild_id is not None
+        assert interaction.channel_id is not None
         result = await self.service.start(
             guild_id=interaction.guild_id, channel_id=interaction.channel_id,
             starter_id=interaction.user.id, topic=topic.value if topic else None,

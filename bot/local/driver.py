@@ -79,7 +79,8 @@ class Exchange:
 
     @property
     def embed(self) -> dict[str, Any]:
-        assert self.message and self.message["embeds"], f"no embed in {self.message!r}"
+        assert self.message, "no response message"
+        assert self.message["embeds"], f"no embed in {self.message!r}"
         return self.message["embeds"][0]
 
     @property

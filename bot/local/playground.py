@@ -88,7 +88,7 @@ class Playground:
             return False
         user = self.discord.user
         if line.lower().startswith("as "):
-            _, name, line = (line.split(" ", 2) + [""])[:3]
+            _, name, line = ([*line.split(" ", 2), ""])[:3]
             user = self.discord.member(name.lower())
             self.players.add(user.id)
         if line in {"/help", "help"}:

@@ -139,7 +139,8 @@ async def test_fifty_players_at_once_are_each_counted_once(quick: LocalDiscord,
     assert sum(r.startswith("🔒 Locked in") for r in replies) == 50
     for p in players:
         mine = [c.content for c in clicks if c.interaction.user_id == p.id]
-        assert sorted(mine)[0].startswith("You already") and mine != [mine[0]] * 2
+        assert sorted(mine)[0].startswith("You already")
+        assert mine != [mine[0]] * 2
     recorded = await rows(services, "SELECT user_id FROM quiz_answer")
     assert sorted(r[0] for r in recorded) == sorted(p.id for p in players)
     reveal = await quick.wait_for_message(revealed(q0["id"]), timeout=8)

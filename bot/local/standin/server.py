@@ -182,7 +182,8 @@ class StandIn:
         site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=4096)
         await site.start()
         server = site._server
-        assert server is not None and server.sockets
+        assert server is not None
+        assert server.sockets
         self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:

@@ -35,7 +35,8 @@ async def test_login_sequence_rest_then_gateway(discord: LocalDiscord) -> None:
     assert sent[:2] == ["READY", "GUILD_CREATE"]
     assert discord.bot.is_ready()
     assert [g.id for g in discord.bot.guilds] == [discord.guild.id]
-    assert discord.bot.user is not None and discord.bot.user.id == standin.application_id
+    assert discord.bot.user is not None
+    assert discord.bot.user.id == standin.application_id
     assert discord.bot.application_id == standin.application_id
 
 
