@@ -95,12 +95,16 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
         log.warning("could not deliver an ephemeral reply to interaction %s", interaction.id)
 
 
-class FactQuizBot(commands.Bot):
+class _FactQuiz:
+    """Everything the bot adds to discord.py, for the plain and the sharded client alike."""
+
+    services: Services
+
     def __init__(self, services: Services, **options: Any) -> None:
         # The bot never joins voice: silence discord.py's start-up warnings about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         options.setdefault("intents", discord.Intents.default())  # no privileged intents
-        super().__init__(
+        super().__init__(  # type: ignore[call-arg]
             command_prefix=commands.when_mentioned,  # no message commands; slash only
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),  # no reply can ping anyone
@@ -139,3 +143,24 @@ class FactQuizBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the development server %s", len(synced), guild_id)
+
+
+class FactQuizBot(_FactQuiz, commands.Bot):
+    """One connection to Discord (up to ~2,500 servers)."""
+
+
+class ShardedFactQuizBot(_FactQuiz, commands.AutoShardedBot):
+    """``SHARD_COUNT`` / ``SHARD_IDS``: this process runs some shards; others may run the
+    rest, all sharing one PostgreSQL database."""
+
+
+AnyBot = FactQuizBot | ShardedFactQuizBot
+
+
+def make_bot(services: Services, **options: Any) -> AnyBot:
+    settings = services.settings
+    if settings.shard_count is None:
+        return FactQuizBot(services, **options)
+    shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
+    return ShardedFactQuizBot(services, shard_count=settings.shard_count, shard_ids=shard_ids,
+                              **options)

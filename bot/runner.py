@@ -9,15 +9,11 @@ import signal
 
 import discord
 
-from bot.app import FactQuizBot
+from bot.app import AnyBot, make_bot
 from bot.endpoint import endpoints
 from bot.services import Services
 
 log = logging.getLogger(__name__)
-
-
-def make_bot(services: Services) -> FactQuizBot:
-    return FactQuizBot(services)
 
 
 async def run_discord(services: Services) -> int:
@@ -34,7 +30,7 @@ async def run_discord(services: Services) -> int:
         return await _run(bot, token, stop)
 
 
-async def _run(bot: FactQuizBot, token: str, stop: asyncio.Event) -> int:
+async def _run(bot: AnyBot, token: str, stop: asyncio.Event) -> int:
     async with bot:
         runner = asyncio.create_task(bot.start(token))
         stopper = asyncio.create_task(stop.wait())

@@ -11,14 +11,20 @@ from bot.local.driver import LocalDiscord
 from bot.local.session import running_bot
 from bot.services import Services, open_services
 from bot.settings import Settings
+from tests.support.databases import fresh_database
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings.from_mapping({
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'test.db'}",
-        "VAR_DIR": str(tmp_path / "var"),
-    })
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database: SQLite, or PostgreSQL when TEST_DATABASE_URL names a server."""
+    async with fresh_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings.from_mapping({"DATABASE_URL": database_url,
+                                  "VAR_DIR": str(tmp_path / "var")})
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.app import FactQuizBot
+from bot.app import AnyBot
 from bot.cogs._embeds import EmbedColour
 from bot.facts.defectors import MOU_NAME
 from bot.facts.records import SNAPSHOT_DATE
@@ -26,7 +26,7 @@ def _duration(seconds: float) -> str:
 
 
 class About(commands.Cog):
-    def __init__(self, bot: FactQuizBot) -> None:
+    def __init__(self, bot: AnyBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="about", description="What this bot is and where its data comes from")
@@ -64,5 +64,5 @@ class About(commands.Cog):
         await interaction.response.send_message(embed=embed)
 
 
-async def setup(bot: FactQuizBot) -> None:
+async def setup(bot: AnyBot) -> None:
     await bot.add_cog(About(bot))

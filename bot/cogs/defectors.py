@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import FactQuizBot, send_ephemeral
+from bot.app import AnyBot, send_ephemeral
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour
@@ -143,7 +143,7 @@ class ChartButton(Button,
         return cls(int(match["year"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        bot: FactQuizBot = interaction.client  # type: ignore[assignment]
+        bot: AnyBot = interaction.client  # type: ignore[assignment]
         facts = bot.services.facts.facts
         single = self.year in facts.year_by_number
         note = (f"{self.year} is highlighted." if single else
@@ -163,7 +163,7 @@ def chart_view(year: int) -> discord.ui.View:
 
 
 class Defectors(commands.Cog):
-    def __init__(self, bot: FactQuizBot) -> None:
+    def __init__(self, bot: AnyBot) -> None:
         self.bot = bot
         self.embeds: ReplyCache[Any] = ReplyCache()
 
@@ -214,6 +214,6 @@ class Defectors(commands.Cog):
         await interaction.response.send_message(embed=embed, view=view)
 
 
-async def setup(bot: FactQuizBot) -> None:
+async def setup(bot: AnyBot) -> None:
     bot.add_dynamic_items(ChartButton)
     await bot.add_cog(Defectors(bot))

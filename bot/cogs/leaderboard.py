@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import FactQuizBot
+from bot.app import AnyBot
 from bot.cogs._embeds import EmbedColour
 from bot.quiz import leaderboard as core
 
@@ -26,7 +26,7 @@ def leaderboard_embed(page: core.LeaderboardPage) -> discord.Embed:
 
 
 class Leaderboard(commands.Cog):
-    def __init__(self, bot: FactQuizBot) -> None:
+    def __init__(self, bot: AnyBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="leaderboard", description="This server's quiz standings")
@@ -43,5 +43,5 @@ class Leaderboard(commands.Cog):
         await interaction.response.send_message(embed=leaderboard_embed(result))
 
 
-async def setup(bot: FactQuizBot) -> None:
+async def setup(bot: AnyBot) -> None:
     await bot.add_cog(Leaderboard(bot))

@@ -11,8 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import FactQuizBot, send_ephemeral, too_late
+from bot.app import AnyBot, send_ephemeral, too_late
 from bot.cogs import _quiz_views as views
+from bot.cogs._confirm import CONFIRM_SECONDS, confirmation
 from bot.cogs._embeds import EmbedColour
 from bot.cogs._items import Button
 from bot.cogs._pictures import attach
@@ -86,7 +87,7 @@ class DiscordPresenter:
     """Shows a round in its channel (questions and scoreboards are channel messages, so a
     round can outlive the 15-minute interaction token)."""
 
-    def __init__(self, bot: FactQuizBot, info: RoundInfo) -> None:
+    def __init__(self, bot: AnyBot, info: RoundInfo) -> None:
         self.bot = bot
         self.channel = bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
 
@@ -150,7 +151,7 @@ def jump_url(guild_id: int, channel_id: int, message_id: int | None) -> str:
 
 @app_commands.guild_only()
 class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds in this channel"):
-    def __init__(self, bot: FactQuizBot) -> None:
+    def __init__(self, bot: AnyBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -257,6 +258,17 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
         await interaction.response.send_message(embed=embed)
 
 
-async def setup(bot: FactQuizBot) -> None:
+    @app_commands.command(name="forget-me", description="Delete your quiz answers, points and "
+                                                        "stats on this server")
+    async def forget_me(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.send_message(
+            "Delete all your quiz answers, points and statistics on this server? This cannot "
+            f"be undone. (Expires in {CONFIRM_SECONDS} s.)",
+            view=confirmation("forgetme", interaction.guild_id, interaction.user.id,
+                              "Delete my quiz data"), ephemeral=True)
+
+
+async def setup(bot: AnyBot) -> None:
     bot.add_dynamic_items(AnswerButton)
     await bot.add_cog(Quiz(bot))

@@ -4,21 +4,16 @@ sees a command in Discord's settings."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from typing import Any
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import FactQuizBot, send_ephemeral
+from bot.app import AnyBot, send_ephemeral
+from bot.cogs._confirm import CONFIRM_SECONDS, ConfirmButton, actor, confirmation
 from bot.cogs._embeds import EmbedColour, user_text
-from bot.cogs._items import Button
 from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
 
-CONFIRM_SECONDS = 60
 TOPIC_CHOICES = [app_commands.Choice(name="Both data stories", value="both"),
                  app_commands.Choice(name="Arrivals in South Korea only", value="defectors"),
                  app_commands.Choice(name="Recognition only", value="recognition")]
@@ -37,73 +32,6 @@ def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> d
     return embed
 
 
-class ConfirmButton(Button,
-                    template=r"confirm:(?P<action>[a-z_]+):(?P<answer>yes|no):(?P<guild>\d+):"
-                             r"(?P<user>\d+):(?P<until>\d+)"):
-    """A confirmation that only the member who asked can press, until it expires."""
-
-    name = "confirmation"
-
-    def __init__(self, action: str, answer: str, guild_id: int, user_id: int, until: int,
-                 label: str, style: discord.ButtonStyle) -> None:
-        super().__init__(discord.ui.Button(
-            label=label, style=style,
-            custom_id=f"confirm:{action}:{answer}:{guild_id}:{user_id}:{until}"))
-        self.action, self.answer = action, answer
-        self.guild_id, self.user_id, self.until = guild_id, user_id, until
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
-                             match: re.Match[str]) -> ConfirmButton:
-        return cls(match["action"], match["answer"], int(match["guild"]), int(match["user"]),
-                   int(match["until"]), item.label or "", item.style)
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        if interaction.user.id != self.user_id or interaction.guild_id != self.guild_id:
-            await send_ephemeral(interaction, "Only the member who asked can confirm this.")
-            return
-        if dt.datetime.now(dt.UTC).timestamp() > self.until:
-            await interaction.response.edit_message(
-                content="This confirmation expired; run the command again.", view=None)
-            return
-        if self.answer == "no":
-            await interaction.response.edit_message(content="Cancelled. Nothing changed.",
-                                                    view=None)
-            return
-        bot: FactQuizBot = interaction.client  # type: ignore[assignment]
-        done = await CONFIRMED[self.action](bot, interaction)
-        await interaction.response.edit_message(content=done, view=None)
-
-
-async def _reset(bot: FactQuizBot, interaction: discord.Interaction) -> str:
-    assert interaction.guild_id is not None
-    removed = await admin.reset_leaderboard(bot.services.engine, interaction.guild_id,
-                                            interaction.user.id)
-    return (f"The leaderboard was reset: {removed:,} answers and all point adjustments were "
-            "removed. (Answers in a round still running count when it ends.)")
-
-
-async def _forget_me(bot: FactQuizBot, interaction: discord.Interaction) -> str:
-    assert interaction.guild_id is not None
-    removed = await admin.remove_member(bot.services.engine, interaction.guild_id,
-                                        interaction.user.id, interaction.user.id,
-                                        action="privacy.forget_me")
-    return f"Done: your {removed:,} answers, points and stats on this server were deleted."
-
-
-CONFIRMED = {"reset": _reset, "forgetme": _forget_me}
-
-
-def confirmation(action: str, guild_id: int, user_id: int, yes_label: str) -> discord.ui.View:
-    until = int(dt.datetime.now(dt.UTC).timestamp()) + CONFIRM_SECONDS
-    view = discord.ui.View(timeout=None)
-    view.add_item(ConfirmButton(action, "yes", guild_id, user_id, until, yes_label,
-                                discord.ButtonStyle.danger))
-    view.add_item(ConfirmButton(action, "no", guild_id, user_id, until, "Cancel",
-                                discord.ButtonStyle.secondary))
-    return view
-
-
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class QuizAdmin(commands.GroupCog, group_name="quizadmin",
@@ -113,7 +41,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     board = app_commands.Group(name="leaderboard", description="Manage the leaderboard")
     points = app_commands.Group(name="points", description="Adjust a member's points")
 
-    def __init__(self, bot: FactQuizBot) -> None:
+    def __init__(self, bot: AnyBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -160,8 +88,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
             config.TOPIC_SETS[topics.value] if topics is not None else cfg.allowed_topics,
             pictures if pictures is not None else cfg.reveal_pictures)
         await config.save_config(self.engine, interaction.guild_id, new)
-        await admin.record(self.engine, interaction.guild_id, interaction.user.id,
-                           "settings.set", f"{cfg} -> {new}")
+        await admin.record(self.engine, actor(interaction), "settings.set", f"{cfg} -> {new}")
         await self._show(interaction, "Quiz settings saved")
 
     async def _rule(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel,
@@ -169,7 +96,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         assert interaction.guild_id is not None
         await config.set_channel_rule(self.engine, interaction.guild_id, channel.id, allowed,
                                       interaction.user.id)
-        await admin.record(self.engine, interaction.guild_id, interaction.user.id,
+        await admin.record(self.engine, actor(interaction),
                            "channel.allow" if allowed else "channel.deny", f"channel={channel.id}")
         await self._show(interaction, f"Quizzes {'allowed' if allowed else 'denied'} in "
                                       f"#{channel.name}")
@@ -201,8 +128,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     @board.command(name="remove", description="Remove a member from the leaderboard")
     async def board_remove(self, interaction: discord.Interaction, member: discord.User) -> None:
         assert interaction.guild_id is not None
-        removed = await admin.remove_member(self.engine, interaction.guild_id, member.id,
-                                            interaction.user.id)
+        removed = await admin.remove_member(self.engine, actor(interaction), member.id)
         await send_ephemeral(interaction, f"Removed <@{member.id}> from the leaderboard "
                                           f"({removed:,} answers deleted).")
 
@@ -221,11 +147,27 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         if not clean:
             await send_ephemeral(interaction, "Give a reason; it is shown in /quiz stats.")
             return
-        await admin.adjust_points(self.engine, interaction.guild_id, member.id, amount, clean,
-                                  interaction.user.id)
+        await admin.adjust_points(self.engine, actor(interaction), member.id, amount, clean)
         await send_ephemeral(interaction, f"{amount:+,} points for <@{member.id}>: {clean}")
 
 
-async def setup(bot: FactQuizBot) -> None:
+    forget = app_commands.Group(name="forget", description="Privacy requests")
+
+    @forget.command(name="member", description="Delete everything the quiz stored about a "
+                                                "member on this server")
+    async def forget_member(self, interaction: discord.Interaction, member: discord.User) -> None:
+        removed = await admin.remove_member(self.engine, actor(interaction), member.id,
+                                            action="privacy.forget", everything=True)
+        await send_ephemeral(interaction, f"Deleted the quiz data of <@{member.id}> on this "
+                                          f"server ({removed:,} answers, their points, stats "
+                                          "and name).")
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # The bot was removed from the server: nothing of its quiz data is kept.
+        await admin.forget_guild(self.engine, guild.id)
+
+
+async def setup(bot: AnyBot) -> None:
     bot.add_dynamic_items(ConfirmButton)
     await bot.add_cog(QuizAdmin(bot))

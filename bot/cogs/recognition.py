@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import FactQuizBot, send_ephemeral
+from bot.app import AnyBot, send_ephemeral
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour, user_text
@@ -182,14 +182,14 @@ class ListPageButton(Button,
         return cls(Category(match["cat"]), as_of, int(match["page"]), item.label or "")
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        bot: FactQuizBot = interaction.client  # type: ignore[assignment]
+        bot: AnyBot = interaction.client  # type: ignore[assignment]
         embed, view = list_page(bot.services.facts.facts, self.category, self.as_of, self.page)
         await interaction.response.edit_message(embed=embed, view=view)
 
 
 class Recognition(commands.GroupCog, group_name="recognition",
                   group_description="Who recognizes Israel, Palestine, both or neither"):
-    def __init__(self, bot: FactQuizBot) -> None:
+    def __init__(self, bot: AnyBot) -> None:
         self.bot = bot
         self.embeds: ReplyCache[discord.Embed] = ReplyCache()
         super().__init__()
@@ -285,6 +285,6 @@ class Recognition(commands.GroupCog, group_name="recognition",
             await interaction.response.send_message(embed=embed, view=view)
 
 
-async def setup(bot: FactQuizBot) -> None:
+async def setup(bot: AnyBot) -> None:
     bot.add_dynamic_items(ListPageButton)
     await bot.add_cog(Recognition(bot))

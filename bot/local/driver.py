@@ -247,7 +247,8 @@ class LocalDiscord:
         return inv, resolved
 
     async def invoke(self, line: str, *, user: User | None = None, channel: Channel | None = None,
-                     dm: bool = False, wait: bool = True, timeout: float = 5.0) -> Exchange:
+                     dm: bool = False, wait: bool = True, timeout: float = 5.0,
+                     via: str | None = None) -> Exchange:
         """Run a slash command line as ``user`` would; raises ``OptionRefused`` when Discord's
         client would not even send it."""
         user = user or self.user
@@ -256,7 +257,8 @@ class LocalDiscord:
         where = channel or (Channel(user.id, "dm", None, type=1) if dm else self.channel)
         before = len(self.standin.violations)
         interaction = await self.standin.create_interaction(
-            itype=2, data=inv.data, user=user, guild=guild, channel=where, resolved=resolved)
+            itype=2, data=inv.data, user=user, guild=guild, channel=where, resolved=resolved,
+            via=via)
         exchange = Exchange(self.standin, interaction, before, inv)
         return await exchange.wait(timeout) if wait else exchange
 
@@ -274,7 +276,7 @@ class LocalDiscord:
     async def click(self, message: dict[str, Any], *, label: str | None = None,
                     index: int | None = None, custom_id: str | None = None,
                     user: User | None = None, wait: bool = True, timeout: float = 5.0,
-                    as_seen: bool = False) -> Exchange:
+                    as_seen: bool = False, via: str | None = None) -> Exchange:
         """Press a button on a message the bot sent (by label, position or custom_id).
 
         ``as_seen`` presses it on ``message`` as given (a client that has not yet received
@@ -308,7 +310,7 @@ class LocalDiscord:
         public = {k: v for k, v in current.items() if not k.startswith("_")}
         interaction = await self.standin.create_interaction(
             itype=3, data={"custom_id": button["custom_id"], "component_type": 2}, user=user,
-            guild=guild, channel=channel, message=public)
+            guild=guild, channel=channel, message=public, via=via)
         exchange = Exchange(self.standin, interaction, before)
         return await exchange.wait(timeout) if wait else exchange
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from bot.app import FactQuizBot
+from bot.app import make_bot
 from bot.endpoint import point_discord_at
 from bot.local.driver import LOCAL_GUILD_ID, LocalDiscord, local_user_id
 from bot.local.standin import StandIn
@@ -57,7 +57,7 @@ async def running_bot(
     *,
     standin: StandIn | None = None,
     sync: bool = True,
-    bot_factory: Callable[..., FactQuizBot] = FactQuizBot,
+    bot_factory: Callable[..., Any] = make_bot,
     **bot_options: Any,
 ) -> AsyncIterator[LocalDiscord]:
     """A bot connected to a stand-in with one server (#general, #quiz) and one member."""

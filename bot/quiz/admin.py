@@ -1,34 +1,51 @@
-"""Moderator actions on a server's quiz data. Every action is written to the audit table and
-the log, with who did it."""
+"""Moderator and privacy actions on a server's quiz data. Every change is written to the
+audit table and the log: who did it, in which interaction, what changed."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.db._dialect import utcnow
-from bot.quiz.models import Answer, ModAction, Player, PointsAdjustment, QuizRound
+from bot.quiz.models import (
+    Answer,
+    ChannelRule,
+    GuildSettings,
+    ModAction,
+    Player,
+    PointsAdjustment,
+    QuizRound,
+    RoundQuestion,
+)
 
 log = logging.getLogger(__name__)
 
 ADJUST_LIMIT = 100_000
 
 
-async def _audit(conn: AsyncConnection, guild_id: int, moderator_id: int, action: str,
-                 detail: str) -> None:
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, where, and through which interaction."""
+
+    guild_id: int
+    user_id: int
+    interaction_id: int | None = None
+
+
+async def _audit(conn: AsyncConnection, actor: Actor, action: str, detail: str) -> None:
     await conn.execute(ModAction.__table__.insert().values(
-        guild_id=guild_id, moderator_id=moderator_id, action=action, detail=detail,
-        created_at=utcnow()))
-    log.info("moderator action guild=%s moderator=%s action=%s %s", guild_id, moderator_id,
-             action, detail)
+        guild_id=actor.guild_id, moderator_id=actor.user_id, action=action, detail=detail,
+        created_at=utcnow(), interaction_id=actor.interaction_id))
+    log.info("interaction=%s moderator action guild=%s moderator=%s action=%s %s",
+             actor.interaction_id, actor.guild_id, actor.user_id, action, detail)
 
 
-async def record(engine: AsyncEngine, guild_id: int, moderator_id: int, action: str,
-                 detail: str) -> None:
+async def record(engine: AsyncEngine, actor: Actor, action: str, detail: str) -> None:
     async with engine.begin() as conn:
-        await _audit(conn, guild_id, moderator_id, action, detail)
+        await _audit(conn, actor, action, detail)
 
 
 def _finished_rounds(guild_id: int):  # type: ignore[no-untyped-def]
@@ -38,37 +55,56 @@ def _finished_rounds(guild_id: int):  # type: ignore[no-untyped-def]
                                       QuizRound.status != "running")
 
 
-async def reset_leaderboard(engine: AsyncEngine, guild_id: int, moderator_id: int) -> int:
+async def reset_leaderboard(engine: AsyncEngine, actor: Actor) -> int:
     async with engine.begin() as conn:
         result = await conn.execute(delete(Answer).where(
-            Answer.guild_id == guild_id, Answer.round_id.in_(_finished_rounds(guild_id))))
-        await conn.execute(delete(PointsAdjustment).where(PointsAdjustment.guild_id == guild_id))
-        await _audit(conn, guild_id, moderator_id, "leaderboard.reset",
+            Answer.guild_id == actor.guild_id,
+            Answer.round_id.in_(_finished_rounds(actor.guild_id))))
+        await conn.execute(delete(PointsAdjustment).where(
+            PointsAdjustment.guild_id == actor.guild_id))
+        await _audit(conn, actor, "leaderboard.reset",
                      f"deleted {result.rowcount} answers and all point adjustments")
     return int(result.rowcount or 0)
 
 
-async def remove_member(engine: AsyncEngine, guild_id: int, user_id: int, moderator_id: int,
-                        *, action: str = "leaderboard.remove") -> int:
-    """Delete a member's answers (finished rounds), adjustments and name snapshot."""
+async def remove_member(engine: AsyncEngine, actor: Actor, user_id: int, *,
+                        action: str = "leaderboard.remove", everything: bool = False) -> int:
+    """Delete a member's answers, adjustments and name snapshot on a server.
+
+    A moderator's removal keeps answers of a round still running (see ``_finished_rounds``);
+    a privacy request (``everything``) deletes those too: being forgotten outweighs a second
+    answer to the question on screen."""
     async with engine.begin() as conn:
-        result = await conn.execute(delete(Answer).where(
-            Answer.guild_id == guild_id, Answer.user_id == user_id,
-            Answer.round_id.in_(_finished_rounds(guild_id))))
+        answers = delete(Answer).where(Answer.guild_id == actor.guild_id,
+                                       Answer.user_id == user_id)
+        if not everything:
+            answers = answers.where(Answer.round_id.in_(_finished_rounds(actor.guild_id)))
+        result = await conn.execute(answers)
         await conn.execute(delete(PointsAdjustment).where(
-            PointsAdjustment.guild_id == guild_id, PointsAdjustment.user_id == user_id))
-        await conn.execute(delete(Player).where(Player.guild_id == guild_id,
+            PointsAdjustment.guild_id == actor.guild_id, PointsAdjustment.user_id == user_id))
+        await conn.execute(delete(Player).where(Player.guild_id == actor.guild_id,
                                                 Player.user_id == user_id))
-        await _audit(conn, guild_id, moderator_id, action,
-                     f"member={user_id} deleted {result.rowcount} answers")
+        await _audit(conn, actor, action, f"member={user_id} deleted {result.rowcount} answers")
     return int(result.rowcount or 0)
 
 
-async def adjust_points(engine: AsyncEngine, guild_id: int, user_id: int, amount: int,
-                        reason: str, moderator_id: int) -> None:
+async def adjust_points(engine: AsyncEngine, actor: Actor, user_id: int, amount: int,
+                        reason: str) -> None:
     async with engine.begin() as conn:
         await conn.execute(PointsAdjustment.__table__.insert().values(
-            guild_id=guild_id, user_id=user_id, amount=amount, reason=reason[:200],
-            moderator_id=moderator_id, created_at=utcnow()))
-        await _audit(conn, guild_id, moderator_id, "points.adjust",
+            guild_id=actor.guild_id, user_id=user_id, amount=amount, reason=reason[:200],
+            moderator_id=actor.user_id, created_at=utcnow()))
+        await _audit(conn, actor, "points.adjust",
                      f"member={user_id} amount={amount:+d} reason={reason[:200]!r}")
+
+
+async def forget_guild(engine: AsyncEngine, guild_id: int) -> None:
+    """Everything the quiz stored for a server (the bot was removed from it)."""
+    async with engine.begin() as conn:
+        rounds = select(QuizRound.id).where(QuizRound.guild_id == guild_id)
+        await conn.execute(delete(Answer).where(Answer.guild_id == guild_id))
+        await conn.execute(delete(RoundQuestion).where(RoundQuestion.round_id.in_(rounds)))
+        for table in (QuizRound, Player, PointsAdjustment, ModAction, ChannelRule,
+                      GuildSettings):
+            await conn.execute(delete(table).where(table.guild_id == guild_id))
+    log.info("deleted all quiz data of guild=%s (the bot left it)", guild_id)

@@ -132,3 +132,5 @@ class ModAction(SQLModel, table=True):
     action: str = Field(max_length=40)
     detail: str = Field(sa_column=Column(Text, nullable=False))
     created_at: dt.datetime
+    # The interaction that made the change (NULL for entries from before revision 0003).
+    interaction_id: int | None = Field(default=None, sa_column=_snowflake(nullable=True))

@@ -203,7 +203,10 @@ class RoundRunner:
         aborted = await self._wait_or_stop(remaining)
         self.open = False
         await self._settled.wait()  # answers accepted before the buzzer are all written
+        # The database is the record: it also holds answers another process took for this
+        # round (two processes briefly on one shard, e.g. during a deploy).
         answers = self._answers[index]
+        answers.update(await question_answers(self.engine, self.info.round_id, index))
         correct = tuple(sorted((a for a in answers.values()
                                 if a.option_index == question.answer_index),
                                key=lambda a: -a.points))
@@ -272,6 +275,31 @@ class RoundRunner:
         except Exception:
             log.exception("round %s: presenting failed", self.info.round_id)
             return None
+
+
+async def question_answers(engine: AsyncEngine, round_id: int, index: int) -> dict[int, Scored]:
+    async with engine.connect() as conn:
+        rows = (await conn.execute(
+            select(Answer.user_id, Player.display_name, Answer.points, Answer.option_index)
+            .select_from(Answer)
+            .join(Player, (Player.guild_id == Answer.guild_id) & (Player.user_id == Answer.user_id),
+                  isouter=True)
+            .where(Answer.round_id == round_id, Answer.question_index == index)
+            .order_by(Answer.elapsed_ms))).all()
+    return {int(u): Scored(int(u), name or str(u), int(p), int(o)) for u, name, p, o in rows}
+
+
+async def streak_before(engine: AsyncEngine, round_id: int, user_id: int, index: int) -> int:
+    """Right answers in a row by ``user_id`` on the questions just before ``index``."""
+    async with engine.connect() as conn:
+        rows = dict((await conn.execute(
+            select(Answer.question_index, Answer.correct)
+            .where(Answer.round_id == round_id, Answer.user_id == user_id,
+                   Answer.question_index < index))).all())
+    streak = 0
+    while rows.get(index - 1 - streak):
+        streak += 1
+    return streak
 
 
 async def scoreboard(engine: AsyncEngine, round_id: int) -> list[ScoreLine]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import secrets
 from collections.abc import Callable
@@ -18,7 +19,8 @@ from bot.db._dialect import utcnow
 from bot.facts.records import Facts
 from bot.metrics import Metrics
 from bot.quiz import config as cfg
-from bot.quiz.answers import AnswerWriter
+from bot.quiz import scoring
+from bot.quiz.answers import AnswerWriter, NewAnswer
 from bot.quiz.models import QuizRound, RoundQuestion
 from bot.quiz.questions.generator import generate
 from bot.quiz.rounds import (
@@ -28,6 +30,7 @@ from bot.quiz.rounds import (
     Presenter,
     RoundInfo,
     RoundRunner,
+    streak_before,
 )
 
 log = logging.getLogger(__name__)
@@ -138,9 +141,40 @@ class QuizService:
     async def answer(self, round_id: int, index: int, user_id: int, display_name: str,
                      option: int) -> AnswerResult:
         runner = self.runners.get(round_id)
-        if runner is None:
+        if runner is not None:
+            return await runner.answer(user_id, display_name, index, option)
+        return await self._answer_elsewhere(round_id, index, user_id, display_name, option)
+
+    async def _answer_elsewhere(self, round_id: int, index: int, user_id: int,
+                                display_name: str, option: int) -> AnswerResult:
+        """A click for a round this process does not run: normally one that ended before a
+        restart; while two processes briefly share a shard, one the other process runs. The
+        database decides, and the unique constraint keeps the answer single."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(
+                select(QuizRound.status, QuizRound.guild_id, QuizRound.time_limit,
+                       RoundQuestion.asked_at, RoundQuestion.deadline, RoundQuestion.revealed,
+                       RoundQuestion.answer_index, RoundQuestion.difficulty,
+                       RoundQuestion.payload)
+                .join(RoundQuestion, RoundQuestion.round_id == QuizRound.id)
+                .where(QuizRound.id == round_id, RoundQuestion.index == index))).first()
+        if row is None or row.status != "running":
             return AnswerResult(AnswerStatus.ENDED)
-        return await runner.answer(user_id, display_name, index, option)
+        now = utcnow()
+        options = json.loads(row.payload)["options"]
+        if row.revealed or now > row.deadline or not 0 <= option < len(options):
+            return AnswerResult(AnswerStatus.CLOSED)
+        elapsed_ms = int((now - row.asked_at).total_seconds() * 1000)
+        correct = option == row.answer_index
+        streak = await streak_before(self.engine, round_id, user_id, index) if correct else 0
+        points = scoring.points(row.difficulty, elapsed_ms / 1000, row.time_limit,
+                                streak) if correct else 0
+        recorded = await self.writer.submit(NewAnswer(
+            round_id, index, int(row.guild_id), user_id, display_name, option, correct, points,
+            elapsed_ms, now))
+        if not recorded:
+            return AnswerResult(AnswerStatus.ALREADY)
+        return AnswerResult(AnswerStatus.LOCKED_IN, options[option])
 
     async def stop(self, round_id: int, by: int | None, reason: EndReason = EndReason.STOPPED
                    ) -> bool:

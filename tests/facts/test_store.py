@@ -127,14 +127,14 @@ def test_the_line_numbers_point_at_the_row(tmp_path: Path) -> None:
     assert lines[info.value.line - 1].startswith("2012,")
 
 
-def test_the_cli_reports_a_broken_file(tmp_path: Path) -> None:
+def test_the_cli_reports_a_broken_file(tmp_path: Path, database_url: str) -> None:
     import os
     import subprocess
     import sys
 
     data = _copy(tmp_path)
     BREAKAGES["male+female"][0](data)
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    env = {**os.environ, "DATABASE_URL": database_url}
     proc = subprocess.run([sys.executable, "-m", "bot", "load-data", "--data-dir", str(data)],
                           cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True,
                           text=True, timeout=60)

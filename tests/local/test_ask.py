@@ -13,11 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("ask")
-    return {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'ask.db'}",
-            "VAR_DIR": str(tmp / "var"), "DISCORD_TOKEN": ""}
+@pytest.fixture
+def env(tmp_path: Path, database_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "VAR_DIR": str(tmp_path / "var"),
+            "DISCORD_TOKEN": ""}
 
 
 def ask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -495,8 +495,12 @@ class StandIn:
     async def create_interaction(self, *, itype: int, data: dict[str, Any], user: User,
                                  guild: Guild | None, channel: Channel,
                                  message: dict[str, Any] | None = None,
-                                 resolved: dict[str, Any] | None = None) -> Interaction:
-        """Send INTERACTION_CREATE to the bot, as Discord does when someone acts."""
+                                 resolved: dict[str, Any] | None = None,
+                                 via: str | None = None) -> Interaction:
+        """Send INTERACTION_CREATE to the bot, as Discord does when someone acts.
+
+        ``via`` picks the gateway session (by session id) instead of the guild's shard: two
+        processes briefly connected as the same shard, as during a deploy."""
         iid, token = snowflake(), f"tok{secrets.token_hex(24)}"
         perms = self.member_permissions(guild.id, user.id) if guild else permissions.MEMBER
         payload: dict[str, Any] = {
@@ -521,7 +525,7 @@ class StandIn:
                                   guild.id if guild else None, channel.id)
         self.interactions[iid] = interaction
         self._by_token[token] = interaction
-        session = self.session_for(guild.id if guild else None)
+        session = self.sessions[via] if via else self.session_for(guild.id if guild else None)
         interaction.created = time.monotonic()
         await self._dispatch(session, "INTERACTION_CREATE", payload)
         return interaction
