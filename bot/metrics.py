@@ -69,4 +69,5 @@ class Metrics:
             self._monitor = None
         if self._server is not None:
             self._server.shutdown()  # type: ignore[attr-defined]
+            self._server.server_close()  # type: ignore[attr-defined]  # frees the port
             self._server = None

@@ -151,10 +151,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         await send_ephemeral(interaction, f"{amount:+,} points for <@{member.id}>: {clean}")
 
 
-    forget = app_commands.Group(name="forget", description="Privacy requests")
-
-    @forget.command(name="member", description="Delete everything the quiz stored about a "
-                                                "member on this server")
+    @app_commands.command(name="forget", description="Delete everything the quiz stored "
+                                                     "about a member on this server")
     async def forget_member(self, interaction: discord.Interaction, member: discord.User) -> None:
         removed = await admin.remove_member(self.engine, actor(interaction), member.id,
                                             action="privacy.forget", everything=True)

@@ -32,7 +32,8 @@ async def wait_until(check: object, timeout: float, what: str) -> None:
 
 @contextlib.asynccontextmanager
 async def bot_process(env: dict[str, str], log: Path) -> AsyncIterator[asyncio.subprocess.Process]:
-    """``python -m bot`` with ``env``; killed at the end if still running."""
+    """``python -m bot`` with ``env``; stopped at the end as a service manager would
+    (SIGTERM, then SIGKILL if it has not exited within 15 s)."""
     with log.open("wb") as out:
         proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT,
                                                     env=env, stdout=out, stderr=out)
@@ -40,5 +41,9 @@ async def bot_process(env: dict[str, str], log: Path) -> AsyncIterator[asyncio.s
             yield proc
         finally:
             if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
+                proc.terminate()
+                try:
+                    await asyncio.wait_for(proc.wait(), 15)
+                except TimeoutError:
+                    proc.kill()
+                    await proc.wait()

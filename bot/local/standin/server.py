@@ -477,6 +477,12 @@ class StandIn:
                 return s
         raise RuntimeError(f"shard {shard} of guild {guild_id} is not connected")
 
+    async def remove_guild(self, guild: Guild) -> None:
+        """The bot is removed from a server (kicked, or the server was deleted)."""
+        session = self.session_for(guild.id)
+        self.guilds.pop(guild.id, None)
+        await self._dispatch(session, "GUILD_DELETE", {"id": str(guild.id)})
+
     async def reconnect(self, guild_id: int | None = None, *, drop: bool = False) -> None:
         """Ask the client to reconnect (op 7), or drop its socket without a word."""
         session = self.session_for(guild_id)
