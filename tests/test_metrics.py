@@ -79,5 +79,5 @@ async def test_metrics_listen_on_loopback_only(tmp_path: Path, database_url: str
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     finally:
         await services.close()
-    with pytest.raises(OSError):  # closed with the services
+    with pytest.raises(ConnectionRefusedError):  # closed with the services
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
