@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.reply import guard, release, send_ephemeral
 from bot.services import Services
 from bot.shards import shard_of
 
@@ -33,8 +34,14 @@ class FactQuizTree(app_commands.CommandTree):
     """Answers every failure ephemerally, so no user ever sees "The application did not
     respond" or a traceback; unexpected errors are logged with the interaction id."""
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.type is discord.InteractionType.application_command:
+            guard(interaction)  # a slow command is acknowledged before Discord gives up
+        return True
+
     async def on_error(self, interaction: discord.Interaction,
                        error: app_commands.AppCommandError) -> None:
+        release(interaction)
         command = interaction.command.qualified_name if interaction.command else "?"
         message = _polite(error)
         if message is None:
@@ -62,39 +69,6 @@ def _polite(error: app_commands.AppCommandError) -> str | None:
     return None
 
 
-# Discord refuses an initial response after 3 s; past this age (with a margin for clock
-# skew) a reply is wasted work, and under overload wasted work is what makes things worse.
-RESPONSE_WINDOW = 3.5
-
-
-def too_late(interaction: discord.Interaction) -> bool:
-    """True when an initial response can no longer reach the user."""
-    if interaction.response.is_done():
-        return False
-    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    return age > RESPONSE_WINDOW
-
-
-async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
-    """Reply privately whether or not the interaction was answered already."""
-    if too_late(interaction):
-        log.warning("interaction=%s too old to answer; reply dropped", interaction.id)
-        return
-    try:
-        if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
-            # After a public deferral Discord turns the first follow-up into the (public)
-            # answer; remove the unanswered "thinking…" message so the reply stays private.
-            original = await interaction.original_response()
-            if original.flags.loading:
-                await interaction.delete_original_response()
-        if interaction.response.is_done():
-            await interaction.followup.send(content, ephemeral=True, **kwargs)
-        else:
-            await interaction.response.send_message(content, ephemeral=True, **kwargs)
-    except discord.HTTPException:
-        log.warning("could not deliver an ephemeral reply to interaction %s", interaction.id)
-
-
 class _FactQuiz:
     """Everything the bot adds to discord.py, for the plain and the sharded client alike."""
 
@@ -116,6 +90,7 @@ class _FactQuiz:
     async def on_app_command_completion(self, interaction: discord.Interaction,
                                         command: app_commands.Command[Any, ..., Any]
                                         | app_commands.ContextMenu) -> None:
+        release(interaction)
         record_interaction(interaction, command.qualified_name, "ok")
 
     async def close(self) -> None:

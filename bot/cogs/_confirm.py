@@ -9,9 +9,10 @@ from typing import Any
 
 import discord
 
-from bot.app import AnyBot, send_ephemeral
+from bot.app import AnyBot
 from bot.cogs._items import Button
 from bot.quiz import admin
+from bot.reply import send_ephemeral, update
 
 CONFIRM_SECONDS = 60
 
@@ -42,16 +43,16 @@ class ConfirmButton(Button,
             await send_ephemeral(interaction, "Only the member who asked can confirm this.")
             return
         if dt.datetime.now(dt.UTC).timestamp() > self.until:
-            await interaction.response.edit_message(
+            await update(interaction,
                 content="This confirmation expired; run the command again.", view=None)
             return
         if self.answer == "no":
-            await interaction.response.edit_message(content="Cancelled. Nothing changed.",
+            await update(interaction, content="Cancelled. Nothing changed.",
                                                     view=None)
             return
         bot: AnyBot = interaction.client  # type: ignore[assignment]
         done = await CONFIRMED[self.action](bot, interaction)
-        await interaction.response.edit_message(content=done, view=None)
+        await update(interaction, content=done, view=None)
 
 
 def actor(interaction: discord.Interaction) -> admin.Actor:

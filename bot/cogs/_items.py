@@ -8,7 +8,8 @@ from typing import Any
 
 import discord
 
-from bot.app import APOLOGY, record_interaction, send_ephemeral
+from bot.app import APOLOGY, record_interaction
+from bot.reply import guard, release, send_ephemeral
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +23,14 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
         raise NotImplementedError
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        guard(interaction, component=True)
         try:
             await self.handle(interaction)
         except Exception:
+            release(interaction)
             log.exception("interaction=%s button=%s failed", interaction.id, self.name)
             record_interaction(interaction, self.name, "error")
             await send_ephemeral(interaction, APOLOGY)
         else:
+            release(interaction)
             record_interaction(interaction, self.name, "ok")

@@ -12,6 +12,7 @@ from typing import Any
 import discord
 
 from bot.pictures.renderer import Picture
+from bot.reply import defer, respond
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ async def reply_with_picture(interaction: discord.Interaction, embed: discord.Em
     task = asyncio.ensure_future(render)
     done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
     if not done:
-        await interaction.response.defer(thinking=True)
+        await defer(interaction)
     try:
         embed, file = attach(embed, await task)
         kwargs["file"] = file
@@ -40,7 +41,4 @@ async def reply_with_picture(interaction: discord.Interaction, embed: discord.Em
         embed = embed.copy()
         embed.add_field(name="Picture", value="The picture could not be drawn this time.",
                         inline=False)
-    if interaction.response.is_done():
-        await interaction.followup.send(embed=embed, **kwargs)
-    else:
-        await interaction.response.send_message(embed=embed, **kwargs)
+    await respond(interaction, embed=embed, **kwargs)

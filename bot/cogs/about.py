@@ -14,6 +14,7 @@ from bot.app import AnyBot
 from bot.cogs._embeds import EmbedColour
 from bot.facts.defectors import MOU_NAME
 from bot.facts.records import SNAPSHOT_DATE
+from bot.reply import respond
 
 
 def _duration(seconds: float) -> str:
@@ -61,7 +62,7 @@ class About(commands.Cog):
                         value=f"{latency * 1000:.0f} ms" if math.isfinite(latency) else "measuring…")
         embed.add_field(name="Data version", value=f"`{facts.version}`")
         embed.set_footer(text="Every figure carries its source. Sources: data/SOURCES.md")
-        await interaction.response.send_message(embed=embed)
+        await respond(interaction, embed=embed)
 
 
 async def setup(bot: AnyBot) -> None:

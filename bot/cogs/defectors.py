@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import AnyBot, send_ephemeral
+from bot.app import AnyBot
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour
@@ -18,6 +18,7 @@ from bot.cogs._pictures import reply_with_picture
 from bot.facts import defectors as core
 from bot.facts.defectors import fmt, signed, signed_pct
 from bot.facts.records import DefectorPeriod, Facts
+from bot.reply import respond, send_ephemeral
 
 SOURCE_FOOTER = "Source: South Korea's Ministry of Unification (MOU)"
 
@@ -198,7 +199,7 @@ class Defectors(commands.Cog):
                 return
             singles = [p.last_year for p in answer.periods if p.is_year]
             if not singles:
-                await interaction.response.send_message(embed=span_embed(facts, answer))
+                await respond(interaction, embed=span_embed(facts, answer))
                 return
             await reply_with_picture(interaction, span_embed(facts, answer),
                                      self.bot.services.pictures.defectors_chart(
@@ -211,7 +212,7 @@ class Defectors(commands.Cog):
         embed, view = self.embeds.get(("year", facts.version, year), lambda: (
             bucket_embed(facts, result) if isinstance(result, core.BucketAnswer)
             else year_embed(facts, result), chart_view(year)))
-        await interaction.response.send_message(embed=embed, view=view)
+        await respond(interaction, embed=embed, view=view)
 
 
 async def setup(bot: AnyBot) -> None:

@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.app import AnyBot
 from bot.cogs._embeds import EmbedColour
 from bot.quiz import leaderboard as core
+from bot.reply import respond
 
 PERIOD_NAMES = {"all-time": "All time", "month": "This month", "week": "This week"}
 
@@ -40,7 +41,7 @@ class Leaderboard(commands.Cog):
         assert interaction.guild_id is not None
         result = await core.leaderboard(self.bot.services.engine, interaction.guild_id,
                                         period.value if period else "all-time", page)
-        await interaction.response.send_message(embed=leaderboard_embed(result))
+        await respond(interaction, embed=leaderboard_embed(result))
 
 
 async def setup(bot: AnyBot) -> None:

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import AnyBot, send_ephemeral, too_late
+from bot.app import AnyBot
 from bot.cogs import _quiz_views as views
 from bot.cogs._confirm import CONFIRM_SECONDS, confirmation
 from bot.cogs._embeds import EmbedColour
@@ -28,6 +28,7 @@ from bot.quiz.rounds import (
     ScoreLine,
 )
 from bot.quiz.service import AlreadyRunning, QuizService, Refused, Started
+from bot.reply import respond, send_ephemeral, too_late
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class AnswerButton(Button,
             text = f"🔒 Locked in: **{views.LETTERS[self.option]}** {result.option}"
         else:
             text = ANSWER_REPLIES[result.status]
-        await interaction.response.send_message(text, ephemeral=True)
+        await respond(interaction, text, ephemeral=True)
 
 
 class DiscordPresenter:
@@ -214,9 +215,9 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
             colour=EmbedColour.QUIZ,
         )
         embed.set_footer(text=f"Started by {interaction.user.display_name} · /quiz stop ends it")
-        response = await interaction.response.send_message(embed=embed)
-        if response.message_id is not None:
-            await self.service.set_start_message(info.round_id, response.message_id)
+        message_id = await respond(interaction, embed=embed)
+        if message_id is not None:
+            await self.service.set_start_message(info.round_id, message_id)
 
     @app_commands.command(name="stop", description="Stop the round running in this channel")
     async def stop(self, interaction: discord.Interaction) -> None:
@@ -230,7 +231,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
             await send_ephemeral(interaction, "Only the member who started this round or a "
                                               "moderator (Manage Server) can stop it.")
             return
-        await interaction.response.send_message("Stopping the round…", ephemeral=True)
+        await respond(interaction, "Stopping the round…", ephemeral=True)
         await self.service.stop(runner.info.round_id, interaction.user.id)
 
     @app_commands.command(name="stats", description="Quiz statistics of a member on this server")
@@ -255,14 +256,14 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
                      f"{a.created_at:%Y-%m-%d})" for a in stats.adjustments[:5]]
             embed.add_field(name="Adjustments by moderators", value="\n".join(lines)[:1024],
                             inline=False)
-        await interaction.response.send_message(embed=embed)
+        await respond(interaction, embed=embed)
 
 
     @app_commands.command(name="forget-me", description="Delete your quiz answers, points and "
                                                         "stats on this server")
     async def forget_me(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        await interaction.response.send_message(
+        await respond(interaction,
             "Delete all your quiz answers, points and statistics on this server? This cannot "
             f"be undone. (Expires in {CONFIRM_SECONDS} s.)",
             view=confirmation("forgetme", interaction.guild_id, interaction.user.id,

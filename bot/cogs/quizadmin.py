@@ -8,11 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import AnyBot, send_ephemeral
+from bot.app import AnyBot
 from bot.cogs._confirm import CONFIRM_SECONDS, ConfirmButton, actor, confirmation
 from bot.cogs._embeds import EmbedColour, user_text
 from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
+from bot.reply import respond, send_ephemeral
 
 TOPIC_CHOICES = [app_commands.Choice(name="Both data stories", value="both"),
                  app_commands.Choice(name="Arrivals in South Korea only", value="defectors"),
@@ -59,7 +60,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         assert interaction.guild_id is not None
         cfg = await config.get_config(self.engine, interaction.guild_id)
         rules = await config.channel_rules(self.engine, interaction.guild_id)
-        await interaction.response.send_message(embed=settings_embed(cfg, rules, title),
+        await respond(interaction, embed=settings_embed(cfg, rules, title),
                                                 ephemeral=True)
 
     @settings.command(name="show", description="Show the quiz settings")
@@ -119,7 +120,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     @board.command(name="reset", description="Reset this server's leaderboard (asks first)")
     async def board_reset(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        await interaction.response.send_message(
+        await respond(interaction,
             "Reset this server's leaderboard? Every finished round's points and all point "
             f"adjustments are deleted. This cannot be undone. (Expires in {CONFIRM_SECONDS} s.)",
             view=confirmation("reset", interaction.guild_id, interaction.user.id,

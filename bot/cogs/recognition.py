@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import AnyBot, send_ephemeral
+from bot.app import AnyBot
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour, user_text
@@ -20,6 +20,7 @@ from bot.facts import recognition as core
 from bot.facts.names import NotMember, Resolved, Unknown
 from bot.facts.recognition import AsOfError, CountryView, StateStatus
 from bot.facts.records import SNAPSHOT_DATE, Category, Facts, IsraelStatus
+from bot.reply import respond, send_ephemeral, update
 
 PER_PAGE = 30
 CATEGORY_PHRASES = {
@@ -184,7 +185,7 @@ class ListPageButton(Button,
     async def handle(self, interaction: discord.Interaction) -> None:
         bot: AnyBot = interaction.client  # type: ignore[assignment]
         embed, view = list_page(bot.services.facts.facts, self.category, self.as_of, self.page)
-        await interaction.response.edit_message(embed=embed, view=view)
+        await update(interaction, embed=embed, view=view)
 
 
 class Recognition(commands.GroupCog, group_name="recognition",
@@ -226,14 +227,14 @@ class Recognition(commands.GroupCog, group_name="recognition",
         if isinstance(found, NotMember):
             embed = discord.Embed(title=found.name, description=found.explanation,
                                   colour=EmbedColour.RECOGNITION)
-            await interaction.response.send_message(embed=embed)
+            await respond(interaction, embed=embed)
             return
         assert isinstance(found, Resolved)
         facts, iso3 = holder.facts, found.state.iso3
         embed = self.embeds.get(
             ("country", facts.version, iso3, date),
             lambda: country_embed(facts, core.country_view(facts, iso3, date), found.note))
-        await interaction.response.send_message(embed=embed)
+        await respond(interaction, embed=embed)
 
     @country.autocomplete("country")
     async def country_autocomplete(self, interaction: discord.Interaction, current: str
@@ -250,7 +251,7 @@ class Recognition(commands.GroupCog, group_name="recognition",
             facts = self.bot.services.facts.facts
             embed = self.embeds.get(("summary", facts.version, date),
                                     lambda: summary_embed(facts, date))
-            await interaction.response.send_message(embed=embed)
+            await respond(interaction, embed=embed)
 
     @app_commands.command(name="map", description="World map: who recognizes Israel, "
                                                   "Palestine, both or neither")
@@ -280,9 +281,9 @@ class Recognition(commands.GroupCog, group_name="recognition",
             return
         embed, view = list_page(self.bot.services.facts.facts, Category(status.value), date, 0)
         if view is None:
-            await interaction.response.send_message(embed=embed)
+            await respond(interaction, embed=embed)
         else:
-            await interaction.response.send_message(embed=embed, view=view)
+            await respond(interaction, embed=embed, view=view)
 
 
 async def setup(bot: AnyBot) -> None:

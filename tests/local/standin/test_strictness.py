@@ -12,6 +12,7 @@ import pytest
 from discord import app_commands
 from discord.http import Route
 
+from bot import reply
 from bot.app import APOLOGY, FactQuizBot
 from bot.local.driver import LocalDiscord
 from bot.local.session import running_bot
@@ -115,7 +116,10 @@ async def test_a_reply_over_a_limit_is_refused_naming_the_rule(strict: LocalDisc
     assert exchange.ephemeral
 
 
-async def test_an_initial_response_after_3_seconds_is_refused(strict: LocalDiscord) -> None:
+async def test_an_initial_response_after_3_seconds_is_refused(
+    strict: LocalDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reply, "WATCHDOG", 60.0)  # the bot would otherwise acknowledge at 2 s
     exchange = await strict.invoke("/slow", wait=False)
     await asyncio.sleep(3.4)
     assert not exchange.answered

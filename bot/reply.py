@@ -1,0 +1,107 @@
+"""Answering an interaction correctly whatever already happened to it.
+
+Discord wants an initial response within 3 s, once. A watchdog acknowledges any interaction
+the bot has not answered after 2 s ("thinking…" for commands, a silent acknowledgement for
+buttons), so a slow database or picture never turns into "The application did not respond";
+these helpers then send the real answer as the initial response or as a follow-up, whichever
+is still possible. One lock per interaction keeps the watchdog and the answer from racing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+log = logging.getLogger(__name__)
+
+WATCHDOG = 2.0  # seconds of silence before the bot acknowledges on its own
+# Discord refuses an initial response after 3 s; past this age (with a margin for clock
+# skew) a reply is wasted work, and under overload wasted work is what makes things worse.
+RESPONSE_WINDOW = 3.5
+
+
+def _lock(interaction: discord.Interaction) -> asyncio.Lock:
+    return interaction.extras.setdefault("reply_lock", asyncio.Lock())
+
+
+def too_late(interaction: discord.Interaction) -> bool:
+    """True when an initial response can no longer reach the user."""
+    if interaction.response.is_done():
+        return False
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return age > RESPONSE_WINDOW
+
+
+def guard(interaction: discord.Interaction, *, component: bool = False) -> None:
+    """Start the watchdog for one interaction."""
+    loop = asyncio.get_running_loop()
+    interaction.extras["watchdog"] = loop.call_later(
+        WATCHDOG, lambda: loop.create_task(_acknowledge(interaction, component)))
+
+
+def release(interaction: discord.Interaction) -> None:
+    handle = interaction.extras.pop("watchdog", None)
+    if handle is not None:
+        handle.cancel()
+
+
+async def _acknowledge(interaction: discord.Interaction, component: bool) -> None:
+    async with _lock(interaction):
+        if interaction.response.is_done() or too_late(interaction):
+            return
+        try:
+            # A button's acknowledgement is invisible; a command shows "thinking…".
+            await interaction.response.defer(thinking=not component)
+            log.info("interaction=%s acknowledged by the watchdog", interaction.id)
+        except discord.HTTPException as exc:
+            log.warning("interaction=%s: watchdog acknowledgement failed: %s", interaction.id, exc)
+
+
+async def defer(interaction: discord.Interaction) -> None:
+    """Show "thinking…" now (work that may take a while follows)."""
+    async with _lock(interaction):
+        if not interaction.response.is_done():
+            await interaction.response.defer(thinking=True)
+
+
+async def respond(interaction: discord.Interaction, content: str | None = None, *,
+                  ephemeral: bool = False, **kwargs: Any) -> int | None:
+    """Send the answer; returns its message id when Discord tells it."""
+    async with _lock(interaction):
+        response = interaction.response
+        if not response.is_done():
+            sent = await response.send_message(content, ephemeral=ephemeral, **kwargs)
+            return sent.message_id
+        if ephemeral and response.type is discord.InteractionResponseType.deferred_channel_message:
+            # After a public "thinking…" Discord turns the first follow-up into the (public)
+            # answer; remove the unanswered message so the reply stays private.
+            original = await interaction.original_response()
+            if original.flags.loading:
+                await interaction.delete_original_response()
+        if content is not None:
+            kwargs["content"] = content
+        message = await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+        return message.id
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
+    """A private reply that never raises: used for refusals, explanations and apologies."""
+    if too_late(interaction):
+        log.warning("interaction=%s too old to answer; reply dropped", interaction.id)
+        return
+    try:
+        await respond(interaction, content, ephemeral=True, **kwargs)
+    except discord.HTTPException:
+        log.warning("could not deliver an ephemeral reply to interaction %s", interaction.id)
+
+
+async def update(interaction: discord.Interaction, **kwargs: Any) -> None:
+    """Edit the message whose button was pressed."""
+    async with _lock(interaction):
+        if not interaction.response.is_done():
+            await interaction.response.edit_message(**kwargs)
+        else:  # after a silent acknowledgement, @original is the button's message
+            await interaction.edit_original_response(**kwargs)
