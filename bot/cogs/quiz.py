@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -17,6 +18,7 @@ from bot.cogs._confirm import CONFIRM_SECONDS, confirmation
 from bot.cogs._embeds import EmbedColour
 from bot.cogs._items import Button
 from bot.cogs._pictures import attach
+from bot.cogs._retry import with_retries
 from bot.pictures.renderer import Picture
 from bot.quiz import leaderboard
 from bot.quiz.rounds import (
@@ -93,8 +95,8 @@ class DiscordPresenter:
         self.channel = bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
 
     async def question(self, info: RoundInfo, asked: AskedQuestion) -> int | None:
-        message = await self.channel.send(embed=views.question_embed(info, asked),
-                                          view=views.question_view(info, asked))
+        message = await with_retries(lambda: self.channel.send(
+            embed=views.question_embed(info, asked), view=views.question_view(info, asked)))
         return message.id
 
     async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None:
@@ -102,13 +104,17 @@ class DiscordPresenter:
             return
         message = self.channel.get_partial_message(outcome.asked.message_id)
         embed = views.reveal_embed(info, outcome)
-        files: list[discord.File] = []
         picture = await self._picture(info, outcome) if info.reveal_pictures else None
-        if picture is not None:
-            embed, file = attach(embed, picture)
-            files.append(file)
-        await message.edit(embed=embed, attachments=files,
-                           view=views.question_view(info, outcome.asked, reveal=True))
+        view = views.question_view(info, outcome.asked, reveal=True)
+
+        def edit() -> Awaitable[discord.Message]:
+            # A fresh file each attempt: discord.py closes the files of a request it sent.
+            if picture is None:
+                return message.edit(embed=embed, attachments=[], view=view)
+            shown, file = attach(embed, picture)
+            return message.edit(embed=shown, attachments=[file], view=view)
+
+        await with_retries(edit)
 
     async def _picture(self, info: RoundInfo, outcome: QuestionOutcome) -> Picture | None:
         """The chart (asked year highlighted) or the map (at the question's date)."""
@@ -134,7 +140,8 @@ class DiscordPresenter:
 
     async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                      stopped_by: int | None) -> None:
-        await self.channel.send(embed=views.scoreboard_embed(info, board, reason, stopped_by))
+        await with_retries(lambda: self.channel.send(
+            embed=views.scoreboard_embed(info, board, reason, stopped_by)))
 
 
 TOPIC_CHOICES = [app_commands.Choice(name="Mixed", value="mixed"),
