@@ -43,3 +43,15 @@ async def discord(services: Services, request: pytest.FixtureRequest) -> AsyncIt
         if not request.node.get_closest_marker("allow_violations"):
             assert local.standin.violations == [], "the bot sent replies Discord would refuse"
         assert local.standin.pings == [], "a reply would have pinged someone"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many hostile inputs the fuzz tests tried (see tests/faults/test_fuzz.py)."""
+    import sys
+
+    fuzz = sys.modules.get("tests.faults.test_fuzz")
+    if fuzz is not None and fuzz.COUNTS["tried"]:
+        counts = fuzz.COUNTS
+        terminalreporter.write_line(
+            f"fuzz: {counts['tried']} inputs tried — {counts['answered']} answered by the bot, "
+            f"{counts['refused_by_client']} refused by Discord's client before reaching it")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.local.standin import permissions, rules
-from bot.local.standin.invocation import Invocation, OptionRefused, Resolver, parse
+from bot.local.standin.invocation import Invocation, OptionRefused, Resolver, build, parse
 from bot.local.standin.objects import Channel, Guild, User
 from bot.local.standin.server import (
     DEFERRED_MESSAGE,
@@ -208,11 +208,16 @@ class LocalDiscord:
         channels = dict(guild.channels) if guild else {}
         return Resolver(self.standin.users, channels, roles)
 
-    def _parse(self, line: str, guild: Guild | None, user: User, focus: str | None = None
-               ) -> tuple[Invocation, dict[str, Any]]:
-        """What Discord's client does before the bot hears anything."""
+    def _parse(self, line: str | tuple[list[str], dict[str, str]], guild: Guild | None,
+               user: User, focus: str | None = None) -> tuple[Invocation, dict[str, Any]]:
+        """What Discord's client does before the bot hears anything: a typed line, or a
+        command path with option values as typed (for generated inputs)."""
         commands = self.standin.commands_for(guild.id if guild else None)
-        inv = parse(line, commands, resolver=self._resolver(guild), focus=focus)
+        if isinstance(line, str):
+            inv = parse(line, commands, resolver=self._resolver(guild), focus=focus)
+        else:
+            path, options = line
+            inv = build(commands, path, options, resolver=self._resolver(guild), focus=focus)
         cmd = inv.command
         contexts = cmd.get("contexts")
         if guild is None and (cmd.get("dm_permission") is False or
@@ -246,11 +251,12 @@ class LocalDiscord:
             resolved[table] = out
         return inv, resolved
 
-    async def invoke(self, line: str, *, user: User | None = None, channel: Channel | None = None,
+    async def invoke(self, line: str | tuple[list[str], dict[str, str]], *,
+                     user: User | None = None, channel: Channel | None = None,
                      dm: bool = False, wait: bool = True, timeout: float = 5.0,
                      via: str | None = None) -> Exchange:
-        """Run a slash command line as ``user`` would; raises ``OptionRefused`` when Discord's
-        client would not even send it."""
+        """Run a slash command as ``user`` would — a typed line, or ``(path, options)`` —
+        raising ``OptionRefused`` when Discord's client would not even send it."""
         user = user or self.user
         guild = None if dm else self.guild
         inv, resolved = self._parse(line, guild, user)
@@ -262,7 +268,8 @@ class LocalDiscord:
         exchange = Exchange(self.standin, interaction, before, inv)
         return await exchange.wait(timeout) if wait else exchange
 
-    async def autocomplete(self, line: str, focus: str, *, user: User | None = None,
+    async def autocomplete(self, line: str | tuple[list[str], dict[str, str]], focus: str, *,
+                           user: User | None = None,
                            timeout: float = 5.0) -> list[dict[str, Any]]:
         user = user or self.user
         inv, resolved = self._parse(line, self.guild, user, focus=focus)

@@ -93,7 +93,8 @@ async def test_the_round_survives_a_gateway_reconnect(game: LocalDiscord, servic
                              user=game.member("bob"), timeout=20)
     assert click.content.startswith("🔒 Locked in")
     await game.wait_for_message(revealed(question["id"]), timeout=15)
-    assert session.ws is not None and not session.ws.closed  # the same session, resumed
+    assert session.ws is not None
+    assert not session.ws.closed
     frames = [f["t"] for f in session.sent]
     assert "RESUMED" in frames
     assert [a[0] for a in await _answers(services)] == [0, 1]

@@ -9,7 +9,7 @@ to the first option not given yet, so ``/defectors 2012`` works as it does in Di
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
@@ -30,7 +30,6 @@ class Invocation:
     path: list[str]  # command, [group], [subcommand]
     data: dict[str, Any]  # the interaction's data (without id/guild_id)
     focused: str | None = None
-    resolved_users: list[int] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -123,6 +122,27 @@ def _convert(opt: dict[str, Any], raw: str, resolver: Resolver | None) -> Any:
     return value
 
 
+def _command(commands: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    by_name = {c["name"]: c for c in commands if c.get("type", 1) == 1}
+    command = by_name.get(name.lower())
+    if command is None:
+        raise OptionRefused(f"/{name} is not a command Discord knows for this bot "
+                            "(never synced?)")
+    return command
+
+
+def _descend(node: dict[str, Any], word: str, path: list[str]) -> dict[str, Any] | None:
+    """The subcommand (or group) ``word`` under ``node``; None when ``node`` has none."""
+    subs = {o["name"]: o for o in node.get("options") or []
+            if o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)}
+    if not subs:
+        return None
+    sub = subs.get(word.lower())
+    if sub is None:
+        raise OptionRefused(f"/{' '.join(path)} needs a subcommand: {', '.join(sorted(subs))}")
+    return sub
+
+
 def parse(
     line: str, commands: list[dict[str, Any]], *, resolver: Resolver | None = None,
     focus: str | None = None,
@@ -136,29 +156,15 @@ def parse(
     if not line.startswith("/"):
         raise OptionRefused("a command starts with /")
     word, _, rest = line[1:].partition(" ")
-    by_name = {c["name"]: c for c in commands if c.get("type", 1) == 1}
-    command = by_name.get(word.lower())
-    if command is None:
-        raise OptionRefused(f"/{word} is not a command Discord knows for this bot "
-                            "(never synced?)")
+    command = _command(commands, word)
     path, node = [command["name"]], command
-    options_out: list[dict[str, Any]] = []
-    container = options_out
     while True:
-        subs = {o["name"]: o for o in node.get("options") or []
-                if o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)}
-        if not subs:
-            break
-        word, _, rest = rest.strip().partition(" ")
-        sub = subs.get(word.lower())
+        word, _, remainder = rest.strip().partition(" ")
+        sub = _descend(node, word, path)
         if sub is None:
-            choices = ", ".join(sorted(subs))
-            raise OptionRefused(f"/{' '.join(path)} needs a subcommand: {choices}")
+            break
         path.append(sub["name"])
-        entry: dict[str, Any] = {"name": sub["name"], "type": sub["type"], "options": []}
-        container.append(entry)
-        container = entry["options"]
-        node = sub
+        node, rest = sub, remainder
     declared = {o["name"]: o for o in node.get("options") or []}
     head, pairs = _split_options(rest, list(declared))
     given: dict[str, str] = {}
@@ -171,11 +177,36 @@ def parse(
         if name in given:
             raise OptionRefused(f"option {name} given twice")
         given[name] = raw
+    return build(commands, path, given, resolver=resolver, focus=focus)
+
+
+def build(
+    commands: list[dict[str, Any]], path: list[str], given: dict[str, str], *,
+    resolver: Resolver | None = None, focus: str | None = None,
+) -> Invocation:
+    """The interaction data for ``path`` (command, [group], [subcommand]) with option values
+    as typed, refusing what Discord's client would refuse."""
+    command = _command(commands, path[0])
+    options_out: list[dict[str, Any]] = []
+    container, node, walked = options_out, command, [command["name"]]
+    for word in path[1:]:
+        sub = _descend(node, word, walked)
+        if sub is None:
+            raise OptionRefused(f"/{' '.join(walked)} has no subcommand {word!r}")
+        walked.append(sub["name"])
+        entry: dict[str, Any] = {"name": sub["name"], "type": sub["type"], "options": []}
+        container.append(entry)
+        container, node = entry["options"], sub
+    _descend(node, "", walked)  # refuses a group or command whose subcommand is missing
+    declared = {o["name"]: o for o in node.get("options") or []}
+    unknown = set(given) - set(declared)
+    if unknown:
+        raise OptionRefused(f"/{' '.join(walked)} has no option {sorted(unknown)[0]}")
     resolved: dict[str, dict[str, Any]] = {}
     for name, opt in declared.items():
         if name not in given:
             if opt.get("required") and name != focus:
-                raise OptionRefused(f"/{' '.join(path)}: option {name} is required")
+                raise OptionRefused(f"/{' '.join(walked)}: option {name} is required")
             continue
         raw = given[name]
         if name == focus:
@@ -198,7 +229,6 @@ def parse(
                             "options": options_out}
     if command.get("guild_id"):
         data["guild_id"] = command["guild_id"]
-    inv = Invocation(command, path, data, focus)
-    inv.resolved_users = [int(i) for i in resolved.get("users", {})]
+    inv = Invocation(command, walked, data, focus)
     data["_resolved_ids"] = resolved  # the server fills in the objects
     return inv
