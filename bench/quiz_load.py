@@ -17,19 +17,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import random
-import signal
-import socket
-import sys
-import tempfile
 import time
-import urllib.request
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from _common import ROOT, percentile
+from _common import (
+    bot_subprocess,
+    cpu_seconds,
+    histogram_quantile,
+    lag_buckets,
+    percentile,
+    settle,
+    wait_until,
+)
 
 from bot.db.engine import create_engine
 from bot.db.migrate import upgrade
@@ -39,66 +40,7 @@ from bot.quiz import config
 from bot.quiz.config import QuizConfig
 from bot.settings import Settings
 
-WARM_UP = 5.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def lag_buckets(port: int) -> dict[float, float]:
-    """The bot's cumulative loop-lag histogram: upper bound (s) → count."""
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
-    buckets: dict[float, float] = {}
-    for line in text.splitlines():
-        if line.startswith("factquiz_event_loop_lag_seconds_bucket"):
-            bound = line.split('le="')[1].split('"')[0]
-            buckets[float("inf") if bound == "+Inf" else float(bound)] = float(line.split()[-1])
-    return buckets
-
-
-def histogram_quantile(q: float, before: dict[float, float], after: dict[float, float]) -> float:
-    """Prometheus' interpolation over the observations made between two scrapes."""
-    bounds = sorted(after)
-    counts = [after[b] - before.get(b, 0.0) for b in bounds]
-    total = counts[-1]
-    if total <= 0:
-        return float("nan")
-    rank, lower, below = q * total, 0.0, 0.0
-    for bound, cumulative in zip(bounds, counts, strict=True):
-        if cumulative >= rank:
-            if bound == float("inf"):
-                return lower
-            return lower + (bound - lower) * (rank - below) / max(cumulative - below, 1e-9)
-        lower, below = bound, cumulative
-    return lower
-
-
-async def wait_until(check: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        await asyncio.sleep(0.05)
-
-
-async def settle(sent: list[Exchange], quiet: float = 10.0) -> None:
-    """Wait until every click got its first response, or none came for ``quiet`` seconds
-    (an overloaded bot drops receipts it can no longer deliver in time)."""
-    last, waiting = time.monotonic(), len(sent)
-    while waiting and time.monotonic() - last < quiet:
-        await asyncio.sleep(0.1)
-        now_waiting = sum(1 for e in sent if e.interaction.responded_at is None)
-        if now_waiting < waiting:
-            last, waiting = time.monotonic(), now_waiting
+WARM_UP = 5.0  # the bot draws its default pictures after connecting
 
 
 def open_questions(standin: StandIn, index: int) -> dict[int, dict[str, Any]]:
@@ -122,17 +64,7 @@ async def main(rounds: int, players: int, questions: int, time_limit: int) -> No
     channels = list(guild.channels.values())
     await config.save_config(engine, guild.id, QuizConfig(
         time_limit=time_limit, default_questions=max(questions, 5), reveal_pictures=False))
-    port = free_port()
-    env = {**os.environ, "DISCORD_TOKEN": standin.token, "DISCORD_API_URL": standin.base_url,
-           "DATABASE_URL": url, "DEV_GUILD_ID": str(guild.id), "LOG_LEVEL": "WARNING",
-           "METRICS_PORT": str(port), "VAR_DIR": tempfile.mkdtemp(prefix="factquiz-load-")}
-    log = Path(env["VAR_DIR"]) / "bot.log"
-    with log.open("wb") as out:
-        bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT,
-                                                   env=env, stdout=out, stderr=out)
-    try:
-        await wait_until(lambda: standin.guild_commands.get(guild.id) and any(
-            s.ready.is_set() for s in standin.sessions.values()), 60, "the bot to connect")
+    async with bot_subprocess(standin, url, guild.id) as (bot, port, log):
         await asyncio.sleep(WARM_UP)  # the bot draws its default pictures after connecting
         local = LocalDiscord(standin, guild, channels[0], standin.add_user("host"))
         members = [local.member(f"player{i}") for i in range(players)]
@@ -168,13 +100,8 @@ async def main(rounds: int, players: int, questions: int, time_limit: int) -> No
             own_cpu += time.process_time() - cpu_before[1]
             wall += time.perf_counter() - cpu_before[2]
         after = lag_buckets(port)
-        bot.send_signal(signal.SIGTERM)  # graceful shutdown ends the rounds
-        await asyncio.wait_for(bot.wait(), 60)
-    finally:
-        if bot.returncode is None:
-            bot.kill()
-            await bot.wait()
-        await standin.stop()
+    # Leaving the block stops the bot with SIGTERM: its graceful shutdown ends the rounds.
+    await standin.stop()
     async with engine.connect() as conn:
         recorded = (await conn.execute(sa.text(
             "SELECT count(*) FROM quiz_answer WHERE guild_id = :g"), {"g": guild.id})).scalar_one()

@@ -242,6 +242,17 @@ class StandIn:
         extra = self.guild_commands.get(guild_id, []) if guild_id is not None else []
         return [*self.global_commands, *extra]
 
+    def prune(self, *, older_than: float = 120.0, keep_messages: int = 2000) -> None:
+        """Forget finished interactions, old messages and the request log, so a long run
+        (the soak benchmark) keeps the stand-in's memory flat."""
+        cutoff = time.monotonic() - older_than
+        for iid in [i for i, x in self.interactions.items() if x.created < cutoff]:
+            self._by_token.pop(self.interactions.pop(iid).token, None)
+        self.requests.clear()
+        for mid in sorted(self.messages)[:-keep_messages]:
+            self.messages.pop(mid, None)
+        self.attachments.clear()
+
     def inject(self, method: str, path: str, status: int, *, times: int = 1,
                body: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
         """Answer the next ``times`` matching requests with ``status`` instead."""
