@@ -30,6 +30,9 @@ COMMANDS: list[tuple[str, str]] = [
     ("/recognition_country", "/recognition country country:Ivory Coast as_of:2023-11-14"),
     ("/recognition_summary", "/recognition summary"),
     ("/recognition_list", "/recognition list status:both"),
+    ("/recognition_map", "/recognition map"),
+    ("/leaderboard", "/leaderboard"),
+    ("/quiz_stats", "/quiz stats"),
 ]
 
 
