@@ -10,9 +10,10 @@ from typing import Any
 import discord
 
 from bot.app import AnyBot
+from bot.cogs._embeds import plural
 from bot.cogs._items import Button
 from bot.quiz import admin
-from bot.reply import send_ephemeral, update
+from bot.reply import respond, send_ephemeral, update
 
 CONFIRM_SECONDS = 60
 
@@ -62,18 +63,29 @@ def actor(interaction: discord.Interaction) -> admin.Actor:
 
 async def _reset(bot: AnyBot, interaction: discord.Interaction) -> str:
     removed = await admin.reset_leaderboard(bot.services.engine, actor(interaction))
-    return (f"The leaderboard was reset: {removed:,} answers and all point adjustments were "
-            "removed. (Answers in a round still running count when it ends.)")
+    return (f"The leaderboard was reset: {plural(removed, 'answer')} and all point adjustments "
+            "were removed. (Answers in a round still running count when it ends.)")
 
 
 async def _forget_me(bot: AnyBot, interaction: discord.Interaction) -> str:
     removed = await admin.remove_member(bot.services.engine, actor(interaction),
                                         interaction.user.id, action="privacy.forget_me",
                                         everything=True)
-    return f"Done: your {removed:,} answers, points and stats on this server were deleted."
+    return (f"Done: your quiz data on this server ({plural(removed, 'answer')}, your points and "
+            "stats) was deleted.")
 
 
 CONFIRMED = {"reset": _reset, "forgetme": _forget_me}
+
+
+async def ask_to_confirm(interaction: discord.Interaction, action: str, question: str,
+                         yes_label: str) -> None:
+    """A private question with a danger button only the asking member can press."""
+    assert interaction.guild_id is not None
+    await respond(interaction, f"{question} This cannot be undone. (Expires in "
+                               f"{CONFIRM_SECONDS} s.)",
+                  view=confirmation(action, interaction.guild_id, interaction.user.id, yes_label),
+                  ephemeral=True)
 
 
 def confirmation(action: str, guild_id: int, user_id: int, yes_label: str) -> discord.ui.View:

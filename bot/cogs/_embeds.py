@@ -29,3 +29,8 @@ def user_text(text: str, limit: int = 100) -> str:
     cleaned = "".join(ch for ch in text if ch.isprintable() or ch == " ")
     cleaned = discord.utils.escape_mentions(discord.utils.escape_markdown(cleaned))
     return truncate(cleaned, limit)
+
+
+def plural(n: int, word: str) -> str:
+    """"1 answer", "2 answers"."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.app import AnyBot
 from bot.cogs import _quiz_views as views
-from bot.cogs._confirm import CONFIRM_SECONDS, confirmation
+from bot.cogs._confirm import ask_to_confirm
 from bot.cogs._embeds import EmbedColour
 from bot.cogs._items import Button
 from bot.cogs._pictures import attach
@@ -269,12 +269,8 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
     @app_commands.command(name="forget-me", description="Delete your quiz answers, points and "
                                                         "stats on this server")
     async def forget_me(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild_id is not None
-        await respond(interaction,
-            "Delete all your quiz answers, points and statistics on this server? This cannot "
-            f"be undone. (Expires in {CONFIRM_SECONDS} s.)",
-            view=confirmation("forgetme", interaction.guild_id, interaction.user.id,
-                              "Delete my quiz data"), ephemeral=True)
+        await ask_to_confirm(interaction, "forgetme", "Delete all your quiz answers, points "
+                             "and statistics on this server?", "Delete my quiz data")
 
 
 async def setup(bot: AnyBot) -> None:

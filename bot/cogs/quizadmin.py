@@ -9,8 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import AnyBot
-from bot.cogs._confirm import CONFIRM_SECONDS, ConfirmButton, actor, confirmation
-from bot.cogs._embeds import EmbedColour, user_text
+from bot.cogs._confirm import ConfirmButton, actor, ask_to_confirm
+from bot.cogs._embeds import EmbedColour, plural, user_text
 from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
 from bot.reply import respond, send_ephemeral
@@ -119,19 +119,16 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
 
     @board.command(name="reset", description="Reset this server's leaderboard (asks first)")
     async def board_reset(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild_id is not None
-        await respond(interaction,
-            "Reset this server's leaderboard? Every finished round's points and all point "
-            f"adjustments are deleted. This cannot be undone. (Expires in {CONFIRM_SECONDS} s.)",
-            view=confirmation("reset", interaction.guild_id, interaction.user.id,
-                              "Reset the leaderboard"), ephemeral=True)
+        await ask_to_confirm(interaction, "reset", "Reset this server's leaderboard? Every "
+                             "finished round's points and all point adjustments are deleted.",
+                             "Reset the leaderboard")
 
     @board.command(name="remove", description="Remove a member from the leaderboard")
     async def board_remove(self, interaction: discord.Interaction, member: discord.User) -> None:
         assert interaction.guild_id is not None
         removed = await admin.remove_member(self.engine, actor(interaction), member.id)
         await send_ephemeral(interaction, f"Removed <@{member.id}> from the leaderboard "
-                                          f"({removed:,} answers deleted).")
+                                          f"({plural(removed, 'answer')} deleted).")
 
     @points.command(name="adjust", description="Add or take points, with a reason")
     @app_commands.describe(amount="Points to add (negative to take)", reason="Why (shown in "
@@ -158,8 +155,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         removed = await admin.remove_member(self.engine, actor(interaction), member.id,
                                             action="privacy.forget", everything=True)
         await send_ephemeral(interaction, f"Deleted the quiz data of <@{member.id}> on this "
-                                          f"server ({removed:,} answers, their points, stats "
-                                          "and name).")
+                                          f"server ({plural(removed, 'answer')}, their points, "
+                                          "stats and name).")
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -37,7 +37,7 @@ async def test_forget_me_asks_first_then_deletes_only_mine(discord: LocalDiscord
     assert [b["label"] for b in buttons(ask.message)] == ["Delete my quiz data", "Cancel"]
     assert await _count(services, "quiz_answer", discord.guild.id, bob.id) == 1
     done = await discord.click(ask.message, label="Delete my quiz data", user=bob)
-    assert done.message["content"].startswith("Done: your 1 answers")
+    assert done.message["content"].startswith("Done: your quiz data on this server (1 answer,")
     for table in ("quiz_answer", "quiz_player", "quiz_points_adjustment"):
         assert await _count(services, table, discord.guild.id, bob.id) == 0
     assert await _count(services, "quiz_answer", discord.guild.id, ann.id) == 1

@@ -200,7 +200,7 @@ async def test_reset_needs_the_callers_confirmation(discord: LocalDiscord,
     assert f"<@{bob.id}>" in await _board_text(discord)
     ask = await discord.invoke("/quizadmin leaderboard reset", user=mod)
     done = await discord.click(ask.message, label="Reset the leaderboard", user=mod)
-    assert done.message["content"].startswith("The leaderboard was reset: 1 answers")
+    assert done.message["content"].startswith("The leaderboard was reset: 1 answer and")
     assert done.message["components"] == []
     assert (await _board_text(discord)).startswith("No points yet")
     async with services.engine.connect() as conn:
@@ -232,5 +232,5 @@ async def test_remove_member_from_the_leaderboard(discord: LocalDiscord,
                                                      (ann.id, "ann", 80, now)])
     mod = discord.member("mod", moderator=True)
     done = await discord.invoke("/quizadmin leaderboard remove member:bob", user=mod)
-    assert done.content == f"Removed <@{bob.id}> from the leaderboard (1 answers deleted)."
+    assert done.content == f"Removed <@{bob.id}> from the leaderboard (1 answer deleted)."
     assert await _board_text(discord) == f"**1.** <@{ann.id}> — 80 points"
