@@ -172,6 +172,9 @@ class RoundRunner:
         except asyncio.CancelledError:
             reason = EndReason.SHUTDOWN
             raise
+        except Exception:  # e.g. the database failed mid-round: end it cleanly, say so
+            log.exception("round %s failed; ending it", self.info.round_id)
+            reason = EndReason.STOPPED
         finally:
             self.finished = True
             self.open = False

@@ -24,8 +24,9 @@ VIA = {"Via": "1.1 google"}  # without it discord.py takes a 429 for a Cloudflar
 async def game(discord: LocalDiscord, services: Services) -> LocalDiscord:
     services.quiz.intermission = 0
     services.quiz.lead_in = 0
+    # Long enough for a question delayed by a retried post to stay answerable under load.
     await config.save_config(services.engine, discord.guild.id,
-                             QuizConfig(time_limit=2, reveal_pictures=False))
+                             QuizConfig(time_limit=4, reveal_pictures=False))
     return discord
 
 
