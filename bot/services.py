@@ -50,9 +50,10 @@ class Services:
     engine: AsyncEngine
     facts: FactsHolder
     quiz: QuizService
-    metrics: Metrics = field(default_factory=Metrics)
+    metrics: Metrics
     started: float = field(default_factory=time.monotonic)
     _pictures: PictureRenderer | None = None
+    _warm_up: asyncio.Task[None] | None = None
 
     @property
     def pictures(self) -> PictureRenderer:
@@ -62,19 +63,12 @@ class Services:
             self._pictures = PictureRenderer()
         return self._pictures
 
-    def warm_up_pictures(self) -> asyncio.Task[None]:
+    def warm_up_pictures(self) -> None:
         """Import the plotting stack and draw the default pictures in the background, so the
         first `/defectors` or `/recognition map` of the day answers at once."""
-        return asyncio.create_task(self.pictures.warm_up(self.facts.facts), name="warm-up")
-
-    async def reload_facts(self) -> bool:
-        """Load ``data/`` if it changed; returns whether the snapshot changed."""
-        result = await store.load(self.engine, self.settings.data_dir)
-        if result.changed:
-            facts = await store.read(self.engine)
-            assert facts is not None
-            self.facts.replace(facts)
-        return result.changed
+        # Keep a reference: the event loop holds tasks only weakly.
+        self._warm_up = asyncio.create_task(self.pictures.warm_up(self.facts.facts),
+                                            name="warm-up")
 
     async def close(self) -> None:
         await self.quiz.shutdown()
