@@ -44,12 +44,16 @@ class ConfirmButton(Button,
             await send_ephemeral(interaction, "Only the member who asked can confirm this.")
             return
         if dt.datetime.now(dt.UTC).timestamp() > self.until:
-            await update(interaction,
-                content="This confirmation expired; run the command again.", view=None)
+            await update(interaction, content="This confirmation expired; run the command again.",
+                         view=None)
             return
         if self.answer == "no":
-            await update(interaction, content="Cancelled. Nothing changed.",
-                                                    view=None)
+            await update(interaction, content="Cancelled. Nothing changed.", view=None)
+            return
+        if self.action in MODERATOR_ACTIONS and not interaction.permissions.manage_guild:
+            # Checked again at the click: the permission may have been taken away meanwhile.
+            await update(interaction, content="You no longer have the Manage Server "
+                                              "permission; nothing changed.", view=None)
             return
         bot: AnyBot = interaction.client  # type: ignore[assignment]
         done = await CONFIRMED[self.action](bot, interaction)
@@ -76,6 +80,7 @@ async def _forget_me(bot: AnyBot, interaction: discord.Interaction) -> str:
 
 
 CONFIRMED = {"reset": _reset, "forgetme": _forget_me}
+MODERATOR_ACTIONS = {"reset"}
 
 
 async def ask_to_confirm(interaction: discord.Interaction, action: str, question: str,
