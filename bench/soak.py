@@ -145,7 +145,9 @@ class Soak:
         await self.act(local.invoke(line, user=member, wait=False))
 
     async def autocomplete(self, local: LocalDiscord, member: Any) -> list[Any]:
-        typed = random.choice(COUNTRIES)[: random.randint(1, 6)]
+        # A prefix of a real name: autocomplete must offer something (the nonsense name is
+        # for the command itself, which must explain; an empty suggestion list is fine there).
+        typed = random.choice([c for c in COUNTRIES if c != "xyzzy"])[: random.randint(1, 6)]
         try:
             return await local.autocomplete(f"/recognition country country:{typed}",
                                             "country", user=member)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -51,6 +52,10 @@ ISRAEL_NOTE = (
 AUTO_ACCEPT = 90  # fuzzy score at which a typo resolves without asking
 SUGGEST = 55  # weakest score still worth suggesting
 AUTOCOMPLETE_FUZZY = 75
+
+
+def _word_starts(text: str, key: str) -> bool:
+    return text.startswith(key) or f" {key}" in text
 
 
 def normalize(text: str) -> str:
@@ -125,10 +130,11 @@ class NameIndex:
             return Unknown(query, ())
         return Resolved(state, ISRAEL_NOTE if state.iso3 == "ISR" else "")
 
-    def _ranked(self, key: str, limit: int) -> list[tuple[MemberState, float]]:
+    def _ranked(self, key: str, limit: int, scorer: Any = fuzz.WRatio
+                ) -> list[tuple[MemberState, float]]:
         """Best score per distinct state, best first."""
         best: dict[str, tuple[MemberState, float]] = {}
-        for _, score, idx in process.extract(key, self._keys, scorer=fuzz.WRatio, limit=limit * 3):
+        for _, score, idx in process.extract(key, self._keys, scorer=scorer, limit=limit * 3):
             owner = self._owners[idx]
             if owner.iso3 not in best or best[owner.iso3][1] < score:
                 best[owner.iso3] = (owner, score)
@@ -154,14 +160,22 @@ class NameIndex:
             m = self._exact[key]
             is_code = key in (m.iso2.casefold(), m.iso3.casefold())
             add(m, key.upper() if is_code else m.name)
-        for test in (str.startswith, str.__contains__):
+        # Whole names first, then any word of a name ("kor" → North Korea, South Korea).
+        for test in (str.startswith, _word_starts):
             for k, owner, label in zip(self._keys, self._owners, self._labels, strict=True):
                 if test(k, key):
                     add(owner, label)
         # Typos: only when plain matching found little, and only for close matches, so the
         # list never fills up with noise (and the fuzzy pass stays off the common path).
-        if len(out) < 3 and len(key) >= 3:
-            for m, score in self._ranked(key, limit=5):
+        # Whole-string similarity here: partial matching would suggest "Andorra" for "pal".
+        if len(out) < 3 and len(key) >= 4:
+            for m, score in self._ranked(key, limit=5, scorer=fuzz.ratio):
                 if score >= AUTOCOMPLETE_FUZZY:
                     add(m, m.name)
-        return list(out.values())
+        choices = list(out.values())
+        # Places people ask about that are not rows (Palestine, Taiwan, …): offered too, so
+        # picking one leads to the explanation instead of an empty list.
+        for name in NOT_MEMBERS:
+            if _word_starts(normalize(name), key):
+                choices.append((f"{name} (not a UN member state)", name))
+        return choices[:limit]

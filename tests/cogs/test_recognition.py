@@ -114,6 +114,10 @@ async def test_autocomplete_matches_names_and_aliases(discord: LocalDiscord) -> 
     assert len(empty) == 25
     uk = await discord.autocomplete("/recognition country country:UK", focus="country")
     assert uk[0]["value"] == "United Kingdom"
+    taiwan = await discord.autocomplete("/recognition country country:Taiw", focus="country")
+    assert taiwan == [{"name": "Taiwan (not a UN member state)", "value": "Taiwan"}]
+    typo = await discord.autocomplete("/recognition country country:swizerland", focus="country")
+    assert [c["value"] for c in typo] == ["Switzerland"]
 
 
 @pytest.mark.parametrize("date", [SNAPSHOT, LATEST, dt.date(2030, 1, 1)])
