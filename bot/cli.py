@@ -51,7 +51,10 @@ def main(argv: list[str]) -> int:
     except SettingsError as exc:
         print(f"factquiz: configuration error: {exc}", file=sys.stderr)
         return 2
-    quiet = args.command in ("ask", "quiz-sample")
+    # Scripts read ask's output, and the playground is a chat: per-interaction INFO lines
+    # would drown both, unless LOG_LEVEL asks for them explicitly.
+    quiet = args.command in ("ask", "quiz-sample") or (args.command in (None, "run")
+                                                        and settings.local)
     logs.configure(logging.WARNING if quiet and settings.log_level == "INFO"
                    else settings.log_level_number, settings.discord_token)
     command = args.command or "run"

@@ -6,6 +6,7 @@ Nothing here imports Discord; cogs get a :class:`Services` and turn interactions
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -71,6 +72,11 @@ class Services:
                                             name="warm-up")
 
     async def close(self) -> None:
+        if self._warm_up is not None and not self._warm_up.done():
+            self._warm_up.cancel()  # closing before the pictures were ready: nothing to keep
+        if self._warm_up is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._warm_up
         await self.quiz.shutdown()
         await self.metrics.close()
         if self._pictures is not None:
