@@ -150,21 +150,6 @@ class Exchange:
                 continue
         return self
 
-    async def responded(self, timeout: float) -> Exchange:
-        """Wait until the bot's first response arrives, accepted by Discord or not (late
-        responses included: load tests measure them rather than fail on them)."""
-        deadline = time.monotonic() + timeout
-        while self.interaction.responded_at is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise NoAnswer(f"no response at all within {timeout:.1f} s")
-            self.interaction.changed.clear()
-            if self.interaction.responded_at is not None:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.interaction.changed.wait(), remaining)
-        return self
-
     async def quiet(self, period: float = 0.15, timeout: float = 15.0) -> Exchange:
         """Wait until the bot has sent nothing more for this interaction for ``period`` s."""
         deadline = time.monotonic() + timeout

@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db._dialect import insert, utcnow
 from bot.quiz.models import ChannelRule, GuildSettings
 
-TIME_LIMIT_RANGE = (10, 60)
-QUESTIONS_RANGE = (5, 20)
 TOPIC_SETS = {"both": ("defectors", "recognition"), "defectors": ("defectors",),
               "recognition": ("recognition",)}
 

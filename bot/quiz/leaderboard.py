@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db._dialect import utcnow
 from bot.quiz.models import Answer, Player, PointsAdjustment
 
-PERIODS = ("all-time", "month", "week")
 PER_PAGE = 10
 
 

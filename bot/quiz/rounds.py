@@ -318,5 +318,3 @@ async def scoreboard(engine: AsyncEngine, round_id: int) -> list[ScoreLine]:
     lines = [ScoreLine(int(u), name or str(u), int(p or 0), int(c or 0)) for u, p, c, name in rows]
     return sorted(lines, key=lambda s: (-s.points, -s.correct, s.display_name.casefold()))
 
-
-PresenterFactory = Callable[[RoundInfo], Presenter]

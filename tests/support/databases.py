@@ -14,10 +14,6 @@ from sqlalchemy.engine import make_url
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-def on_postgres() -> bool:
-    return bool(TEST_DATABASE_URL)
-
-
 @contextlib.asynccontextmanager
 async def fresh_database(tmp_path: Path) -> AsyncIterator[str]:
     if not TEST_DATABASE_URL:
