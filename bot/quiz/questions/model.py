@@ -39,6 +39,22 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 4
 TRUE, FALSE = "True", "False"
 
 ParamValue = int | str | tuple[int, ...] | tuple[str, ...]
+PictureKind = Literal["chart", "map"]
+
+
+@dataclass(frozen=True, slots=True)
+class PictureRequest:
+    """What a reveal should show, declared by the question's family. Discord-free: the
+    adapter renders exactly this and never guesses from the family or the params.
+
+    ``chart``: the yearly arrivals chart, with ``highlight`` (a single year) or ``span``;
+    ``map``: the recognition map at ``as_of``.
+    """
+
+    kind: PictureKind
+    highlight: int | None = None
+    span: tuple[int, int] | None = None
+    as_of: dt.date | None = None
 
 
 def freeze_params(params: Mapping[str, ParamValue]) -> Mapping[str, ParamValue]:
@@ -64,6 +80,8 @@ class Question:
     params: Mapping[str, ParamValue] = field(
         default_factory=lambda: MappingProxyType({}), hash=False
     )
+    # The reveal's picture; None where no picture helps (e.g. facts from an article's text).
+    picture: PictureRequest | None = None
 
     @property
     def answer(self) -> str:
