@@ -26,9 +26,10 @@ least 30 of that family's questions (below that a share moves ±8 points by luck
 Per family the bench prints the count, the distinct questions, the key-position shares, the
 True share and each strategy's accuracy next to chance. ``max_position_share`` is over the
 questions with four options (where 25 % is fair); ``true_share`` over true/false questions.
-Last line exactly::
+Last line exactly (one line; wrapped here)::
 
-    questions=… families=… max_position_share=… true_share=… worst_guess=<family>/<strategy> worst_guess_gain_pp=…
+    questions=… families=… max_position_share=… true_share=…
+    worst_guess=<family>/<strategy> worst_guess_gain_pp=…
 """
 
 from __future__ import annotations
@@ -52,11 +53,13 @@ MIN_APPLIES = 30
 # Members of the Organisation of Islamic Cooperation that are UN member states (56; the 57th
 # member is Palestine). A player's heuristic, used only to score guessing here: the bot never
 # states OIC membership as a fact.
-OIC = frozenset("""
-AFG ALB DZA AZE BHR BGD BEN BRN BFA CMR TCD COM DJI EGY GAB GMB GIN GNB GUY IDN IRN IRQ CIV
-JOR KAZ KWT KGZ LBN LBY MYS MDV MLI MRT MAR MOZ NER NGA OMN PAK QAT SAU SEN SLE SOM SDN SUR
-SYR TJK TGO TUN TUR TKM UGA ARE UZB YEM
-""".split())
+OIC = frozenset((
+    "AFG", "ALB", "DZA", "AZE", "BHR", "BGD", "BEN", "BRN", "BFA", "CMR", "TCD", "COM", "DJI",
+    "EGY", "GAB", "GMB", "GIN", "GNB", "GUY", "IDN", "IRN", "IRQ", "CIV", "JOR", "KAZ", "KWT",
+    "KGZ", "LBN", "LBY", "MYS", "MDV", "MLI", "MRT", "MAR", "MOZ", "NER", "NGA", "OMN", "PAK",
+    "QAT", "SAU", "SEN", "SLE", "SOM", "SDN", "SUR", "SYR", "TJK", "TGO", "TUN", "TUR", "TKM",
+    "UGA", "ARE", "UZB", "YEM",
+))
 
 Choice = dict[int, float]  # option index -> share of the guess (sums to 1)
 Strategy = Callable[[dict], Choice | None]
@@ -197,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     max_share = max(shares.values()) / len(four) if four else float("nan")
     tf_all = [q for q in questions if q["options"] == ["True", "False"]]
     true_all = sum(q["answer_index"] == 0 for q in tf_all) / len(tf_all) if tf_all else float("nan")
-    print(f"# four-option key positions: "
+    print("# four-option key positions: "
           + " ".join(f"{'ABCD'[i]}={shares[i] / len(four):.3f}" for i in range(4)))
     print(f"questions={len(questions)} families={len(by_family)} max_position_share={max_share:.3f} "
           f"true_share={true_all:.3f} worst_guess={worst[0]}/{worst[1]} "
