@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from itertools import pairwise
 
+from bot.facts.format import num, signed
 from bot.facts.records import DefectorPeriod, Facts, PeriodKind
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._build import (
@@ -24,8 +25,7 @@ from bot.quiz.questions._build import (
     true_false,
 )
 from bot.quiz.questions._family import Family, family
-from bot.quiz.questions._format import num, pct, signed, year_pair
-from bot.quiz.questions._memo import memo
+from bot.quiz.questions._format import pct, year_pair
 from bot.quiz.questions._sources import defector_rows
 from bot.quiz.questions.model import Difficulty, Question
 
@@ -334,7 +334,7 @@ def span_total(facts: Facts, rng: random.Random) -> Question | None:
 def _cumulative(facts: Facts, year: int) -> int:
     # Everyone up to 1998 and 1999–2001 are whole periods before any single year; the half
     # year 2023-H1 is superseded by the full 2023 row and never counted.
-    return memo(facts, ("defectors-cumulative", year), lambda: sum(
+    return facts.memo(("defectors-cumulative", year), lambda: sum(
         p.total for p in facts.periods
         if p.kind is not PeriodKind.PARTIAL and p.last_year <= year))
 
@@ -373,7 +373,7 @@ TREND_KINDS = ("more_than", "rose_every_year", "fell_every_year", "more_than_dou
 
 def _trend_truth(facts: Facts, kind: str, a: int, b: int) -> bool | None:
     """The statement's truth, or None when it is too close to call."""
-    t = memo(facts, "defectors-totals", lambda: {p.last_year: p.total for p in facts.years})
+    t = facts.memo("defectors-totals", lambda: {p.last_year: p.total for p in facts.years})
     if kind == "more_than":
         return t[a] > t[b] if _clear_gap(t[a], t[b]) else None
     if kind == "more_than_double":

@@ -20,6 +20,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.facts.format import num
 from bot.facts.recognition import StateStatus, status_at
 from bot.facts.records import (
     SNAPSHOT_DATE,
@@ -32,8 +33,7 @@ from bot.facts.records import (
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._build import ascending, in_band, make, pick_spread, shuffled, true_false
 from bot.quiz.questions._family import Family, family
-from bot.quiz.questions._format import day, join_names, num, partial_date
-from bot.quiz.questions._memo import memo
+from bot.quiz.questions._format import day, join_names, partial_date
 from bot.quiz.questions._sources import cap, event_rows, snapshot_rows
 from bot.quiz.questions.model import Difficulty, Question
 
@@ -51,7 +51,7 @@ class _Pools:
 
 
 def _pools(facts: Facts) -> _Pools:
-    return memo(facts, "recognition-pools", lambda: _compute_pools(facts))
+    return facts.memo("recognition-pools", lambda: _compute_pools(facts))
 
 
 def _compute_pools(facts: Facts) -> _Pools:
@@ -79,29 +79,23 @@ def _compute_pools(facts: Facts) -> _Pools:
 
 
 def _statuses(facts: Facts, d: dt.date) -> dict[str, StateStatus]:
-    # Memoized here too: status_at recomputes Facts.latest_event_date (parsing every event)
-    # on each call to build its own cache key, which dominated generation time.
-    d = max(d, SNAPSHOT_DATE)
-    return memo(facts, ("recognition-status", d), lambda: status_at(facts, d))
-
-
-def _window(d: dt.date) -> list[dt.date]:
-    return [d + dt.timedelta(days=k) for k in range(-policy.STABLE_DAYS, policy.STABLE_DAYS + 1)]
+    # status_at memoizes per date itself; dates before the snapshot read as the snapshot.
+    return status_at(facts, max(d, SNAPSHOT_DATE))
 
 
 def _stable(facts: Facts, iso: str, d: dt.date) -> bool:
     """Same status on every day within STABLE_DAYS of ``d``."""
-    return iso in memo(facts, ("recognition-stable", d), lambda: _stable_set(facts, d))
+    return iso in facts.memo(("recognition-stable", d), lambda: _stable_set(facts, d))
 
 
 def _stable_pool(facts: Facts, pool: str, d: dt.date) -> tuple[str, ...]:
     """The states of one pool (``any_state``, ``israel_clean``, ``date_ok``) stable at ``d``."""
-    return memo(facts, ("recognition-pool", pool, d), lambda: tuple(
+    return facts.memo(("recognition-pool", pool, d), lambda: tuple(
         i for i in getattr(_pools(facts), pool) if _stable(facts, i, d)))
 
 
 def _stable_set(facts: Facts, d: dt.date) -> frozenset[str]:
-    days = [_statuses(facts, x) for x in _window(d)]
+    days = [_statuses(facts, x) for x in policy.around(d)]
     return frozenset(
         iso for iso in days[0]
         if len({(s[iso].recognizes_israel, s[iso].recognizes_palestine) for s in days}) == 1
@@ -176,7 +170,7 @@ def _date_and_pool(facts: Facts, rng: random.Random, pool: str,
     state is not asked again under another date with the same answer."""
     pools = _pools(facts)
     latest = pools.anchors[-1]
-    earlier = memo(facts, ("recognition-changed", pool, aspect), lambda: {
+    earlier = facts.memo(("recognition-changed", pool, aspect), lambda: {
         d: changed for d in pools.anchors[:-1]
         if (changed := _changed(facts, pool, aspect, d, latest))})
     if not earlier or rng.random() >= 0.3:
@@ -198,7 +192,7 @@ def _tf_state(facts: Facts, rng: random.Random, pool: str,
     wanted = rng.random() < 0.5  # as many true as false statements
     d, candidates = _date_and_pool(facts, rng, pool, aspect)
     statuses = _statuses(facts, d)
-    matching = memo(facts, ("recognition-tf", pool, aspect, d, candidates, wanted), lambda: [
+    matching = facts.memo(("recognition-tf", pool, aspect, d, candidates, wanted), lambda: [
         i for i in candidates if _ASPECT[aspect](statuses[i]) is wanted])
     return (d, rng.choice(matching)) if matching else None
 
@@ -279,7 +273,7 @@ def _category_family(name: str, target: Category) -> Family:
     def build(facts: Facts, rng: random.Random) -> Question | None:
         d, changed = _date_and_pool(facts, rng, "israel_clean", "category")
         statuses = _statuses(facts, d)
-        right, wrong = memo(facts, ("recognition-category", target, d, changed),
+        right, wrong = facts.memo(("recognition-category", target, d, changed),
                             lambda: _split(facts, d, target, set(changed)))
         if not right or len(wrong) < 3:
             return None
@@ -342,7 +336,7 @@ def _counted(which: str, s: StateStatus) -> bool:
 def _count_range(facts: Facts, d: dt.date, which: str) -> tuple[int, int, int]:
     """The count, and the lowest and highest counts another reasonable convention gives:
     a disputed row flipped, cut relations counted as recognition, Israel not counting itself."""
-    return memo(facts, ("recognition-count", d, which), lambda: _compute_range(facts, d, which))
+    return facts.memo(("recognition-count", d, which), lambda: _compute_range(facts, d, which))
 
 
 def _compute_range(facts: Facts, d: dt.date, which: str) -> tuple[int, int, int]:
@@ -375,7 +369,7 @@ def _count_dates(facts: Facts, which: str) -> tuple[dt.date, ...]:
     date with that count. Dates where the count changes within STABLE_DAYS are left out."""
     anchors = _pools(facts).anchors
     stable = [d for d in anchors
-              if len({_count_range(facts, x, which)[0] for x in _window(d)}) == 1]
+              if len({_count_range(facts, x, which)[0] for x in policy.around(d)}) == 1]
     by_count: dict[int, list[dt.date]] = {}
     for d in stable:
         by_count.setdefault(_count_range(facts, d, which)[0], []).append(d)
@@ -391,7 +385,7 @@ def _count_family(which: str) -> Family:
     phrase, difficulty = _COUNT_TEXT[which]
 
     def build(facts: Facts, rng: random.Random) -> Question | None:
-        d = rng.choice(memo(facts, ("recognition-count-dates", which),
+        d = rng.choice(facts.memo(("recognition-count-dates", which),
                             lambda: _count_dates(facts, which)))
         count, lo, hi = _count_range(facts, d, which)
         steps = [count + k for k in range(-40, 41) if k]
@@ -407,7 +401,7 @@ def _count_family(which: str) -> Family:
         if picked is None:
             return None
         text = f"As of {day(d)}, how many of the {UN} UN member states {phrase}?"
-        explanation, changed = memo(facts, ("recognition-count-why", d, which),
+        explanation, changed = facts.memo(("recognition-count-why", d, which),
                                     lambda: _count_explanation(facts, d, which, count))
         source = cap([*snapshot_rows([]), *event_rows(facts, changed)],
                      more="events in data/recognition_events.csv")
@@ -547,7 +541,7 @@ def first_to_recognize_palestine(facts: Facts, rng: random.Random) -> Question |
     """Which of four states recognized the State of Palestine first (years ≥ 2 apart)."""
     d = _pools(facts).anchors[-1]  # who came first does not change with the date asked
     statuses = _statuses(facts, d)
-    by_year = memo(facts, ("recognition-by-year", d), lambda: _by_year(facts, d))
+    by_year = facts.memo(("recognition-by-year", d), lambda: _by_year(facts, d))
     years = sorted(by_year)
     if len(years) < 4:
         return None

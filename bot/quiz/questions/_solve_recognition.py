@@ -29,7 +29,6 @@ from bot.quiz.questions._truth import (
     names,
     stable,
     states_at,
-    window,
 )
 from bot.quiz.questions.model import Question
 
@@ -108,7 +107,7 @@ def never_recognized_israel(q: Question, facts: Facts) -> set[int]:
 def _count(which: str) -> Solver:
     def solve(q: Question, facts: Facts) -> set[int]:
         day = _day(q)
-        counts = {count_range(facts, d, which)[0] for d in window(day)}
+        counts = {count_range(facts, d, which)[0] for d in policy.around(day)}
         if len(counts) > 1:
             raise Problem(f"the {which} count changes within {policy.STABLE_DAYS} days of {day}")
         count, lo, hi = count_range(facts, day, which)

@@ -24,13 +24,12 @@ import re
 
 from bot.facts.records import SNAPSHOT_DATE, Facts
 from bot.quiz.questions import _policy as policy
-from bot.quiz.questions._memo import memo
 from bot.quiz.questions._solve_article import SOLVERS as ARTICLE
 from bot.quiz.questions._solve_common import Solver
 from bot.quiz.questions._solve_defectors import SOLVERS as DEFECTORS
 from bot.quiz.questions._solve_recognition import SOLVERS as RECOGNITION
 from bot.quiz.questions._solve_recognition import presentation_problems
-from bot.quiz.questions._truth import Problem, not_years, single_years, year
+from bot.quiz.questions._truth import Problem, latest_event, not_years, single_years, year
 from bot.quiz.questions.model import (
     DIFFICULTIES,
     MAX_FIELD,
@@ -164,15 +163,10 @@ def _dates(q: Question, facts: Facts) -> list[str]:
         if q.as_of != end:
             out.append(f"as_of {q.as_of} should be the end of the last year in the data, {end}")
     else:
-        latest = memo(facts, "validator-latest", lambda: max(
-            (_event_day(e.date) for e in facts.events), default=SNAPSHOT_DATE))
+        latest = latest_event(facts)
         if not SNAPSHOT_DATE <= q.as_of <= latest:
             out.append(f"as_of {q.as_of} is outside the data ({SNAPSHOT_DATE} to {latest})")
     if q.topic == "recognition" and shown not in q.text:
         out.append(f"a recognition question must state its date ({shown}) in the text")
     return out
 
-
-def _event_day(text: str) -> dt.date:
-    parts = [int(p) for p in text.split("-")]
-    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
