@@ -14,8 +14,18 @@ from bot.quiz.questions import (  # noqa: F401
     _solve_defectors,
     _solve_recognition,
 )
-from bot.quiz.questions._family import REGISTRY, Family, Solver
+from bot.quiz.questions._family import (
+    REGISTRY,
+    Family,
+    Param,
+    Registry,
+    RegistryError,
+    Solver,
+)
 from bot.quiz.questions.model import Difficulty
+
+__all__ = ["FAMILIES", "REGISTRY", "SOLVERS", "Family", "Param", "Registry", "RegistryError",
+           "Solver", "families_for"]
 
 # Builder modules in the generator's order (defectors, recognition, articles): the order is
 # part of what a seed reproduces, so it is fixed here rather than left to import order.
