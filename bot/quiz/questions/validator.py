@@ -2,11 +2,14 @@
 
 ``validate(question, facts)`` returns the list of problems (empty = fit to ask). Two layers:
 
-1. **Structure**, the same for every family: registered family and matching topic; 2–4
-   distinct options (also distinct as numbers: "2,914" vs "2914"), each ≤ 80 characters;
-   text ≤ 256; an ``answer_index`` in range; no MOU aggregate or partial row (``~1998``,
-   ``1999-2001``, ``2023-H1``) as an option or as a year parameter; ``as_of`` by the
-   convention in :mod:`model` (recognition questions also state it in the text).
+1. **Structure**, the same for every family: registered family and matching topic; exactly
+   the parameters the family declares, each checked by its declared kind (so no MOU
+   aggregate or partial row — ``~1998``, ``1999-2001``, ``2023-H1`` — as a year parameter)
+   and carried in the id; 2–4 distinct options (also distinct as numbers: "2,914" vs
+   "2914"), each ≤ 80 characters, none an aggregate or partial row; text ≤ 256; an
+   ``answer_index`` in range; ``as_of`` by the convention in :mod:`model` (recognition
+   questions also state it in the text); a reveal picture that shows what is asked (the map
+   on the question's date; the chart with one of its single years, or a span of them).
 2. **Re-derivation**: a per-family solver (``_solve_*.py``) computes, from ``params``, the
    option texts and its own reading of the tables (``_truth.py``, which replays recognition
    events itself and re-selects single years from the raw periods), the set of options that
