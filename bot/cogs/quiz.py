@@ -117,23 +117,20 @@ class DiscordPresenter:
         await with_retries(edit)
 
     async def _picture(self, info: RoundInfo, outcome: QuestionOutcome) -> Picture | None:
-        """The chart (asked year highlighted) or the map (at the question's date)."""
-        question = outcome.asked.question
+        """Exactly the picture the question asks for (its family decides; nothing is guessed
+        here): the chart with its highlight or span, the map at its date, or none."""
+        request = outcome.asked.question.picture
+        if request is None:
+            return None
         facts = self.bot.services.facts.facts
         pictures = self.bot.services.pictures
-        params = question.params
         try:
-            if question.family.startswith("article"):
-                return None  # facts from the articles' text: no chart shows them
-            if question.topic == "recognition":
-                return await pictures.recognition_map(facts, question.as_of)
-            if "first" in params and "last" in params:
-                return await pictures.defectors_chart(
-                    facts, span=(int(params["first"]), int(params["last"])))  # type: ignore[arg-type]
-            year = params.get("year")
-            single = isinstance(year, int) and year in facts.year_by_number
-            highlight = int(year) if single else None  # type: ignore[arg-type]
-            return await pictures.defectors_chart(facts, highlight_year=highlight)
+            if request.kind == "chart":
+                return await pictures.defectors_chart(facts, highlight_year=request.highlight,
+                                                      span=request.span)
+            if request.as_of is None:  # the validator refuses this; never guess a date
+                raise ValueError(f"a map request without a date: {request}")
+            return await pictures.recognition_map(facts, request.as_of)
         except Exception:
             log.exception("round %s: reveal picture failed", info.round_id)
             return None

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
+from bot.facts.format import num
+from bot.facts.format import signed as signed  # re-exported: bot/cogs/defectors.py imports it
+from bot.facts.format import signed_pct as signed_pct  # likewise
 from bot.facts.records import DefectorPeriod, Facts, PeriodKind
 
 MOU_NAME = "South Korea's Ministry of Unification (MOU)"
@@ -79,16 +82,9 @@ class SpanError(ValueError):
     """A span the published table cannot answer exactly."""
 
 
-def fmt(n: int) -> str:
-    return f"{n:,}"
-
-
-def signed(n: int) -> str:
-    return f"+{n:,}" if n > 0 else f"−{abs(n):,}" if n < 0 else "±0"
-
-
-def signed_pct(x: float) -> str:
-    return f"{'+' if x > 0 else '−' if x < 0 else '±'}{abs(x):.1f}%"
+# The old name of bot.facts.format.num, still imported by bot/cogs/defectors.py (outside
+# this change): an alias, not a second formatter. Drop it once that import says ``num``.
+fmt = num
 
 
 def years_available(facts: Facts) -> str:
@@ -127,13 +123,13 @@ def _context(facts: Facts, period: DefectorPeriod, previous: DefectorPeriod | No
     lines: list[str] = []
     top = peak(facts)
     if period is top:
-        lines.append(f"Peak year: {fmt(top.total)} arrivals, the most of any year on record.")
+        lines.append(f"Peak year: {num(top.total)} arrivals, the most of any year on record.")
     steps = _drops(facts)
     if steps and previous is not None:
         biggest_fall = min(steps, key=lambda s: s[1].total - s[0].total)
         if biggest_fall[1] is period:
             lines.append(
-                f"The largest fall on record: {fmt(previous.total - period.total)} fewer than "
+                f"The largest fall on record: {num(previous.total - period.total)} fewer than "
                 f"{previous.last_year}."
             )
     if period.last_year == 2012:
@@ -144,7 +140,7 @@ def _context(facts: Facts, period: DefectorPeriod, previous: DefectorPeriod | No
             "thousands to the low hundreds."
         )
     if period is lowest(facts):
-        lines.append(f"The lowest single year on record ({fmt(period.total)}).")
+        lines.append(f"The lowest single year on record ({num(period.total)}).")
     return lines
 
 
@@ -170,13 +166,13 @@ def answer_year(facts: Facts, year: int) -> YearAnswer | BucketAnswer | NoData:
         if p.kind is PeriodKind.AGGREGATE and p.first_year is not None and p.covers(year):
             return BucketAnswer(
                 year, p,
-                f"{year} is published only combined: {fmt(p.total)} for "
+                f"{year} is published only combined: {num(p.total)} for "
                 f"{p.first_year}–{p.last_year}. MOU gives no figure for {year} alone.",
             )
         if p.kind is PeriodKind.AGGREGATE and p.first_year is None and p.last_year == year:
             return BucketAnswer(
                 year, p,
-                f"{fmt(p.total)} is everyone recorded up to the end of {year} (the article "
+                f"{num(p.total)} is everyone recorded up to the end of {year} (the article "
                 f"labels it {year}); MOU publishes no figure for {year} alone.",
             )
     return NoData(
@@ -190,9 +186,9 @@ def overview(facts: Facts) -> Overview:
     top, low, latest = peak(facts), lowest(facts), facts.years[-1]
     drop_2012 = _change(facts, 2012)
     trend = (
-        f"Arrivals climbed to a peak of {fmt(top.total)} in {top.last_year}, fell by "
-        f"{fmt(-drop_2012) if drop_2012 else '?'} in 2012 and have stayed in the low hundreds "
-        f"since the 2020 border closure ({latest.last_year}: {fmt(latest.total)})."
+        f"Arrivals climbed to a peak of {num(top.total)} in {top.last_year}, fell by "
+        f"{num(-drop_2012) if drop_2012 else '?'} in 2012 and have stayed in the low hundreds "
+        f"since the 2020 border closure ({latest.last_year}: {num(latest.total)})."
     )
     return Overview(
         total=sum(p.total for p in counted),
@@ -225,12 +221,12 @@ def span(facts: Facts, first: int, last: int) -> SpanAnswer:
         if p.kind is PeriodKind.AGGREGATE and p.first_year is None:
             raise SpanError(
                 f"{p.last_year} is published only as everyone recorded up to the end of "
-                f"{p.last_year} ({fmt(p.total)}), so a span cannot include it. "
+                f"{p.last_year} ({num(p.total)}), so a span cannot include it. "
                 f"Start from {p.last_year + 1} or later."
             )
         if p.kind is PeriodKind.AGGREGATE and not (first <= lo and p.last_year <= last):
             raise SpanError(
-                f"{lo}–{p.last_year} is published only combined ({fmt(p.total)}), so a span "
+                f"{lo}–{p.last_year} is published only combined ({num(p.total)}), so a span "
                 f"must include all of those years or none of them."
             )
         chosen.append(p)

@@ -61,11 +61,12 @@ def status_at(facts: Facts, as_of: dt.date) -> dict[str, StateStatus]:
     """Every member's status at the end of ``as_of`` (memoized per snapshot and date)."""
     if as_of < SNAPSHOT_DATE:
         raise AsOfError(as_of)
-    # Dates after the last event all share the latest status: cache them under one key.
-    key = ("status", min(as_of, facts.latest_event_date))
-    cached = facts._cache.get(key)
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    # Dates after the last event all share the latest status: memoized under one key.
+    return facts.memo(("status_at", min(as_of, facts.latest_event_date)),
+                      lambda: _replay(facts, as_of))
+
+
+def _replay(facts: Facts, as_of: dt.date) -> dict[str, StateStatus]:
     statuses = {
         r.iso3: StateStatus(r.iso3, r.recognizes_israel, r.israel_status,
                             r.israel_recognition_date, r.recognizes_palestine,
@@ -75,7 +76,6 @@ def status_at(facts: Facts, as_of: dt.date) -> dict[str, StateStatus]:
     for event in facts.events:
         if event.effective <= as_of:
             statuses[event.iso3] = _apply(statuses[event.iso3], event)
-    facts._cache[key] = statuses
     return statuses
 
 

@@ -9,9 +9,12 @@ The database stays the source of truth; a reload swaps the snapshot.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from typing import TypeVar, cast
+
+T = TypeVar("T")
 
 
 class PeriodKind(StrEnum):
@@ -135,7 +138,12 @@ def parse_partial_date(text: str) -> dt.date:
 
 @dataclass(frozen=True)
 class Facts:
-    """Everything the bot knows, loaded from the database (or straight from ``data/``)."""
+    """Everything the bot knows, loaded from the database (or straight from ``data/``).
+
+    Derived tables (lookups, single years, statuses on a date, the quiz's pools …) are kept
+    in :meth:`memo`, the one cache of a snapshot: it lives and dies with this object, so a
+    reload (a new snapshot) never sees stale tables.
+    """
 
     periods: tuple[DefectorPeriod, ...]
     members: tuple[MemberState, ...]
@@ -143,27 +151,38 @@ class Facts:
     events: tuple[RecognitionEvent, ...]  # sorted by effective date
     article_facts: tuple[ArticleFact, ...] = ()
     version: str = ""  # digest of the files the tables were loaded from
-    # Memoized answers for this snapshot; init=False so dataclasses.replace() starts afresh.
-    _cache: dict[object, object] = field(default_factory=dict, init=False, repr=False,
-                                         compare=False)
+    # init=False so dataclasses.replace() starts with an empty memo.
+    _memo: dict[Hashable, object] = field(default_factory=dict, init=False, repr=False,
+                                          compare=False)
 
-    @cached_property
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once per snapshot and ``key``. Keys are namespaced by
+        their user ("truth-years", ("recognition-status", date) …) so they never collide.
+        Values must be treated as read-only: every caller shares them."""
+        table = self._memo
+        if key not in table:
+            table[key] = compute()
+        return cast(T, table[key])
+
+    @property
     def member_by_iso3(self) -> dict[str, MemberState]:
-        return {m.iso3: m for m in self.members}
+        return self.memo("facts-members", lambda: {m.iso3: m for m in self.members})
 
-    @cached_property
+    @property
     def snapshot_by_iso3(self) -> dict[str, Recognition]:
-        return {r.iso3: r for r in self.snapshot}
+        return self.memo("facts-snapshot", lambda: {r.iso3: r for r in self.snapshot})
 
-    @cached_property
+    @property
     def years(self) -> tuple[DefectorPeriod, ...]:
         """Single calendar years, in order: the only rows that may be ranked or compared."""
-        return tuple(sorted((p for p in self.periods if p.is_year), key=lambda p: p.last_year))
+        return self.memo("facts-years", lambda: tuple(
+            sorted((p for p in self.periods if p.is_year), key=lambda p: p.last_year)))
 
-    @cached_property
+    @property
     def year_by_number(self) -> dict[int, DefectorPeriod]:
-        return {p.last_year: p for p in self.years}
+        return self.memo("facts-year-numbers", lambda: {p.last_year: p for p in self.years})
 
-    @cached_property
+    @property
     def latest_event_date(self) -> dt.date:
-        return max((e.effective for e in self.events), default=SNAPSHOT_DATE)
+        return self.memo("facts-latest-event", lambda: max(
+            (e.effective for e in self.events), default=SNAPSHOT_DATE))

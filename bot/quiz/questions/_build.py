@@ -7,22 +7,22 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from bot.quiz.questions._family import Family
 from bot.quiz.questions.model import (
     FALSE,
     TRUE,
     Difficulty,
     ParamValue,
+    PictureRequest,
     Question,
-    Topic,
     freeze_params,
 )
 
 
 def make(
+    fam: Family,
     *,
-    family: str,
     key: str,
-    topic: Topic,
     difficulty: Difficulty,
     text: str,
     options: Sequence[str],
@@ -31,13 +31,16 @@ def make(
     source: str,
     as_of: dt.date,
     params: Mapping[str, ParamValue],
+    picture: PictureRequest | None,
 ) -> Question:
-    """``key`` is the parameter part of the id ("2012", "FRA@2025-12-09", "" for none)."""
+    """A question of ``fam``, which supplies the name and topic. ``key`` is the parameter
+    part of the id ("2012", "FRA@2025-12-09", "" for none); ``picture`` is what the reveal
+    shows (None: nothing helps, e.g. a fact from an article's text)."""
     sep = "" if not key or key.startswith("@") else ":"
     return Question(
-        id=f"{family}{sep}{key}",
-        family=family,
-        topic=topic,
+        id=f"{fam.name}{sep}{key}",
+        family=fam.name,
+        topic=fam.topic,
         difficulty=difficulty,
         text=text,
         options=tuple(options),
@@ -46,6 +49,7 @@ def make(
         source=source,
         as_of=as_of,
         params=freeze_params(params),
+        picture=picture,
     )
 
 

@@ -14,7 +14,7 @@ from typing import cast
 from bot.facts.records import ArticleFact, Facts
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._build import in_band, make, shuffled
-from bot.quiz.questions._family import Family
+from bot.quiz.questions._family import KEY, Family, family
 from bot.quiz.questions._format import day
 from bot.quiz.questions.model import Difficulty, Question, Topic
 
@@ -39,10 +39,9 @@ def fair_distractors(row: ArticleFact) -> list[str]:
 
 
 def _article_family(topic: Topic) -> Family:
-    name = f"article_{topic}"
     as_of = ARTICLE_DATE[topic]
 
-    def build(facts: Facts, rng: random.Random) -> Question | None:
+    def build(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
         rows = [a for a in facts.article_facts if a.topic == topic]
         if not rows:
             return None
@@ -60,15 +59,15 @@ def _article_family(topic: Topic) -> Family:
             options = shuffled(rng, row.answer, distractors)
         # read_facts() accepts only easy/medium/hard in this column.
         difficulty = cast(Difficulty, row.difficulty)
-        return make(family=name, key=row.key, topic=topic, difficulty=difficulty, text=text,
-                    options=options, answer=row.answer, explanation=row.explanation,
-                    source=row.source, as_of=as_of, params={"key": row.key})
+        # No picture: no chart or map shows a fact from the article's text.
+        return make(fam, key=row.key, difficulty=difficulty, text=text, options=options,
+                    answer=row.answer, explanation=row.explanation, source=row.source,
+                    as_of=as_of, params={"key": row.key}, picture=None)
 
     build.__doc__ = f"Facts from the {topic} article's text."
-    return Family(name, topic, frozenset({"easy", "medium", "hard"}), build)
+    return family(f"article_{topic}", topic, "easy", "medium", "hard",
+                  params={"key": KEY})(build)
 
 
 article_defectors = _article_family("defectors")
 article_recognition = _article_family("recognition")
-
-FAMILIES: tuple[Family, ...] = (article_defectors, article_recognition)

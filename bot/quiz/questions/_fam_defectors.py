@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from itertools import pairwise
 
+from bot.facts.format import num, signed
 from bot.facts.records import DefectorPeriod, Facts, PeriodKind
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._build import (
@@ -23,11 +24,10 @@ from bot.quiz.questions._build import (
     shuffled,
     true_false,
 )
-from bot.quiz.questions._family import Family, family
-from bot.quiz.questions._format import num, pct, signed, year_pair
-from bot.quiz.questions._memo import memo
+from bot.quiz.questions._family import NUMBER, WORD, YEAR, YEARS, Family, family
+from bot.quiz.questions._format import pct, year_pair
 from bot.quiz.questions._sources import defector_rows
-from bot.quiz.questions.model import Difficulty, Question
+from bot.quiz.questions.model import Difficulty, PictureRequest, Question
 
 MOU = "MOU"
 WHO = "North Koreans"
@@ -41,12 +41,12 @@ def _range(facts: Facts) -> str:
     return f"{facts.years[0].last_year}–{facts.years[-1].last_year}"
 
 
-def _q(facts: Facts, name: str, key: str, difficulty: Difficulty, text: str,
+def _q(fam: Family, facts: Facts, key: str, difficulty: Difficulty, text: str,
        options: list[str], answer: str, explanation: str, rows: list[DefectorPeriod],
-       params: dict) -> Question:
-    return make(family=name, key=key, topic="defectors", difficulty=difficulty, text=text,
-                options=options, answer=answer, explanation=explanation,
-                source=defector_rows(rows), as_of=_as_of(facts), params=params)
+       params: dict, picture: PictureRequest) -> Question:
+    return make(fam, key=key, difficulty=difficulty, text=text, options=options,
+                answer=answer, explanation=explanation, source=defector_rows(rows),
+                as_of=_as_of(facts), params=params, picture=picture)
 
 
 def _figures(rows: list[DefectorPeriod]) -> str:
@@ -74,14 +74,14 @@ def _numeric_ok(answer: int) -> Callable[[int, list[int]], bool]:
     return ok
 
 
-def _extreme_year(facts: Facts, rng: random.Random, *, most: bool) -> Question | None:
+def _extreme_year(fam: Family, facts: Facts, rng: random.Random, *,
+                  most: bool) -> Question | None:
     ys = sorted(facts.years, key=lambda p: p.total, reverse=most)
     best, runner = ys[0], ys[1]
     if not _clear_gap(best.total, runner.total):
         return None  # a tie, or too close to call
     others = rng.sample(ys[1:], 3)
     word = "most" if most else "fewest"
-    name = "peak_year" if most else "lowest_year"
     text = (f"In which year did the {word} {WHO} arrive in South Korea? "
             f"(Single years {_range(facts)}, {MOU} figures)")
     explanation = (
@@ -90,25 +90,27 @@ def _extreme_year(facts: Facts, rng: random.Random, *, most: bool) -> Question |
         f"Options: {_figures([best, *others])}. 1998 and 1999–2001 are published only as "
         f"combined totals, so they are not ranked."
     )
-    return _q(facts, name, "", "easy" if most else "medium", text,
+    # No year highlighted: which bar is tallest is the answer the chart shows.
+    return _q(fam, facts, "", "easy" if most else "medium", text,
               shuffled(rng, str(best.last_year), [str(p.last_year) for p in others]),
-              str(best.last_year), explanation, [best, runner, *others], {})
+              str(best.last_year), explanation, [best, runner, *others], {},
+              PictureRequest.chart())
 
 
 @family("peak_year", "defectors", "easy")
-def peak_year(facts: Facts, rng: random.Random) -> Question | None:
+def peak_year(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which single year had the most arrivals (2009, 2,914)."""
-    return _extreme_year(facts, rng, most=True)
+    return _extreme_year(fam, facts, rng, most=True)
 
 
 @family("lowest_year", "defectors", "medium")
-def lowest_year(facts: Facts, rng: random.Random) -> Question | None:
+def lowest_year(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which single year had the fewest arrivals (2021, 63)."""
-    return _extreme_year(facts, rng, most=False)
+    return _extreme_year(fam, facts, rng, most=False)
 
 
-@family("arrivals_in_year", "defectors", "easy", "medium", "hard")
-def arrivals_in_year(facts: Facts, rng: random.Random) -> Question | None:
+@family("arrivals_in_year", "defectors", "easy", "medium", "hard", params={"year": YEAR})
+def arrivals_in_year(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """How many arrived in a given year; the distractors are other years' real totals."""
     year = rng.choice(facts.years)
     difficulty: Difficulty = rng.choice(("easy", "medium", "hard"))
@@ -137,13 +139,14 @@ def arrivals_in_year(facts: Facts, rng: random.Random) -> Question | None:
         f"{num(year.female)} women). The other options are the totals of other years: "
         f"{_figures(rows)}."
     )
-    return _q(facts, "arrivals_in_year", str(year.last_year), difficulty, text,
+    return _q(fam, facts, str(year.last_year), difficulty, text,
               ascending(year.total, picked, num), num(year.total), explanation,
-              [year, *rows], {"year": year.last_year})
+              [year, *rows], {"year": year.last_year},
+              PictureRequest.chart(highlight=year.last_year))
 
 
-@family("more_arrivals", "defectors", "easy", "medium", "hard")
-def more_arrivals(facts: Facts, rng: random.Random) -> Question | None:
+@family("more_arrivals", "defectors", "easy", "medium", "hard", params={"years": YEARS})
+def more_arrivals(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of two years had more arrivals."""
     a, b = sorted(rng.sample(facts.years, 2), key=lambda p: p.last_year)
     if not _clear_gap(a.total, b.total):
@@ -158,9 +161,9 @@ def more_arrivals(facts: Facts, rng: random.Random) -> Question | None:
     )
     options = [str(a.last_year), str(b.last_year)]
     rng.shuffle(options)
-    return _q(facts, "more_arrivals", f"{a.last_year},{b.last_year}", difficulty, text, options,
+    return _q(fam, facts, f"{a.last_year},{b.last_year}", difficulty, text, options,
               str(more.last_year), explanation, [a, b],
-              {"years": (a.last_year, b.last_year)})
+              {"years": (a.last_year, b.last_year)}, PictureRequest.chart())
 
 
 def _steps(facts: Facts) -> list[tuple[DefectorPeriod, DefectorPeriod]]:
@@ -168,7 +171,8 @@ def _steps(facts: Facts) -> list[tuple[DefectorPeriod, DefectorPeriod]]:
     return [(x, y) for x, y in pairwise(facts.years) if y.last_year == x.last_year + 1]
 
 
-def _largest_change(facts: Facts, rng: random.Random, *, rise: bool) -> Question | None:
+def _largest_change(fam: Family, facts: Facts, rng: random.Random, *,
+                    rise: bool) -> Question | None:
     steps = sorted(_steps(facts), key=lambda s: s[1].total - s[0].total, reverse=rise)
     (a, b), (c, d) = steps[0], steps[1]
     best, runner = abs(b.total - a.total), abs(d.total - c.total)
@@ -176,7 +180,6 @@ def _largest_change(facts: Facts, rng: random.Random, *, rise: bool) -> Question
         return None
     others = rng.sample(steps[1:], 3)
     word = "rise" if rise else "fall"
-    name = "largest_rise" if rise else "largest_fall"
     text = (f"Between which two consecutive years did the number of {WHO} arriving in South "
             f"Korea {word} the most? ({MOU}, single years {_range(facts)})")
     listed = "; ".join(f"{year_pair(x.last_year, y.last_year)}: {signed(y.total - x.total)}"
@@ -190,27 +193,28 @@ def _largest_change(facts: Facts, rng: random.Random, *, rise: bool) -> Question
     rows = [a, b, c, d, *(p for s in others for p in s)]
     answer = year_pair(a.last_year, b.last_year)
     options = shuffled(rng, answer, [year_pair(x.last_year, y.last_year) for x, y in others])
-    return _q(facts, name, "", "hard" if rise else "medium", text, options, answer,
-              explanation, rows, {})
+    return _q(fam, facts, "", "hard" if rise else "medium", text, options, answer,
+              explanation, rows, {}, PictureRequest.chart())
 
 
 @family("largest_fall", "defectors", "medium")
-def largest_fall(facts: Facts, rng: random.Random) -> Question | None:
+def largest_fall(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Largest year-on-year fall (2011 → 2012, −1,204)."""
-    return _largest_change(facts, rng, rise=False)
+    return _largest_change(fam, facts, rng, rise=False)
 
 
 @family("largest_rise", "defectors", "hard")
-def largest_rise(facts: Facts, rng: random.Random) -> Question | None:
+def largest_rise(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Largest year-on-year rise (2005 → 2006, +644)."""
-    return _largest_change(facts, rng, rise=True)
+    return _largest_change(fam, facts, rng, rise=True)
 
 
 THRESHOLDS = (2_500, 2_000, 1_500, 1_200, 1_000, 500, 100)
 
 
-@family("first_year_below", "defectors", "medium", "hard")
-def first_year_below(facts: Facts, rng: random.Random) -> Question | None:
+@family("first_year_below", "defectors", "medium", "hard",
+        params={"after": YEAR, "threshold": NUMBER})
+def first_year_below(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """After a given year, the first year with fewer than N arrivals."""
     threshold = rng.choice(THRESHOLDS)
     start = rng.choice(facts.years[:-4])
@@ -234,19 +238,19 @@ def first_year_below(facts: Facts, rng: random.Random) -> Question | None:
         f"{first.last_year} was the first year after {start.last_year} with fewer than "
         f"{num(threshold)} arrivals ({num(first.total)}). {_figures(upto)}."
     )
-    return _q(facts, "first_year_below", f"{start.last_year}:{threshold}",
+    return _q(fam, facts, f"{start.last_year}:{threshold}",
               "hard" if gap >= 3 else "medium", text,
               shuffled(rng, str(first.last_year), [str(p.last_year) for p in others]),
               str(first.last_year), explanation, [start, *upto, *others],
-              {"after": start.last_year, "threshold": threshold})
+              {"after": start.last_year, "threshold": threshold}, PictureRequest.chart())
 
 
 def _share(p: DefectorPeriod) -> float:
     return 100 * p.female / p.total
 
 
-@family("female_share", "defectors", "hard")
-def female_share(facts: Facts, rng: random.Random) -> Question | None:
+@family("female_share", "defectors", "hard", params={"year": YEAR})
+def female_share(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """About what share of a year's arrivals were women (one-decimal percentages)."""
     year = rng.choice(facts.years)
     answer = _share(year)
@@ -268,12 +272,13 @@ def female_share(facts: Facts, rng: random.Random) -> Question | None:
         f"women ({num(year.male)} men): {pct(answer)}."
     )
     options = [pct(v) for v in sorted([answer, *picked])]
-    return _q(facts, "female_share", str(year.last_year), "hard", text, options, pct(answer),
-              explanation, [year], {"year": year.last_year})
+    return _q(fam, facts, str(year.last_year), "hard", text, options, pct(answer),
+              explanation, [year], {"year": year.last_year},
+              PictureRequest.chart(highlight=year.last_year))
 
 
 @family("men_outnumbered", "defectors", "hard")
-def men_outnumbered(facts: Facts, rng: random.Random) -> Question | None:
+def men_outnumbered(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """The rare year in which more men than women arrived."""
     men = [p for p in facts.years if p.male > p.female]
     women = [p for p in facts.years if p.female > p.male]
@@ -286,9 +291,9 @@ def men_outnumbered(facts: Facts, rng: random.Random) -> Question | None:
                        for p in sorted([year, *others], key=lambda p: p.last_year))
     explanation = (f"Women have made up most arrivals in almost every year; {year.last_year} is "
                    f"an exception. {listed}.")
-    return _q(facts, "men_outnumbered", str(year.last_year), "hard", text,
+    return _q(fam, facts, str(year.last_year), "hard", text,
               shuffled(rng, str(year.last_year), [str(p.last_year) for p in others]),
-              str(year.last_year), explanation, [year, *others], {})
+              str(year.last_year), explanation, [year, *others], {}, PictureRequest.chart())
 
 
 def _span_sum(facts: Facts, first: int, last: int) -> int | None:
@@ -302,8 +307,8 @@ def _span_sum(facts: Facts, first: int, last: int) -> int | None:
     return total
 
 
-@family("span_total", "defectors", "hard")
-def span_total(facts: Facts, rng: random.Random) -> Question | None:
+@family("span_total", "defectors", "hard", params={"first": YEAR, "last": YEAR})
+def span_total(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Total arrivals over a span of single years; distractors are neighbouring spans."""
     years = [p.last_year for p in facts.years]
     first = rng.choice(years[:-1])
@@ -326,21 +331,21 @@ def span_total(facts: Facts, rng: random.Random) -> Question | None:
     explanation = f"{' + '.join(num(p.total) for p in rows)} = {num(answer)} ({_figures(rows)})."
     if len(explanation) > 900:
         explanation = f"{num(answer)} in total ({_figures(rows)})."
-    return _q(facts, "span_total", f"{first}-{last}", "hard", text,
+    return _q(fam, facts, f"{first}-{last}", "hard", text,
               ascending(answer, picked, num), num(answer), explanation, rows,
-              {"first": first, "last": last})
+              {"first": first, "last": last}, PictureRequest.chart(span=(first, last)))
 
 
 def _cumulative(facts: Facts, year: int) -> int:
     # Everyone up to 1998 and 1999–2001 are whole periods before any single year; the half
     # year 2023-H1 is superseded by the full 2023 row and never counted.
-    return memo(facts, ("defectors-cumulative", year), lambda: sum(
+    return facts.memo(("defectors-cumulative", year), lambda: sum(
         p.total for p in facts.periods
         if p.kind is not PeriodKind.PARTIAL and p.last_year <= year))
 
 
-@family("cumulative_total", "defectors", "hard")
-def cumulative_total(facts: Facts, rng: random.Random) -> Question | None:
+@family("cumulative_total", "defectors", "hard", params={"year": YEAR})
+def cumulative_total(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """How many had arrived in total by the end of a year since records began."""
     year = rng.choice(facts.years)
     answer = _cumulative(facts, year.last_year)
@@ -363,9 +368,9 @@ def cumulative_total(facts: Facts, rng: random.Random) -> Question | None:
         f"totals at the end of other years ("
         + "; ".join(f"{by_value[v]}: {num(v)}" for v in sorted(picked)) + ")."
     )
-    return _q(facts, "cumulative_total", str(year.last_year), "hard", text,
+    return _q(fam, facts, str(year.last_year), "hard", text,
               ascending(answer, picked, num), num(answer), explanation, counted,
-              {"year": year.last_year})
+              {"year": year.last_year}, PictureRequest.chart(highlight=year.last_year))
 
 
 TREND_KINDS = ("more_than", "rose_every_year", "fell_every_year", "more_than_double")
@@ -373,7 +378,7 @@ TREND_KINDS = ("more_than", "rose_every_year", "fell_every_year", "more_than_dou
 
 def _trend_truth(facts: Facts, kind: str, a: int, b: int) -> bool | None:
     """The statement's truth, or None when it is too close to call."""
-    t = memo(facts, "defectors-totals", lambda: {p.last_year: p.total for p in facts.years})
+    t = facts.memo("defectors-totals", lambda: {p.last_year: p.total for p in facts.years})
     if kind == "more_than":
         return t[a] > t[b] if _clear_gap(t[a], t[b]) else None
     if kind == "more_than_double":
@@ -401,8 +406,8 @@ def _trend_text(kind: str, a: int, b: int) -> str:
     }[kind]
 
 
-@family("trend_tf", "defectors", "medium")
-def trend_tf(facts: Facts, rng: random.Random) -> Question | None:
+@family("trend_tf", "defectors", "medium", params={"kind": WORD, "a": YEAR, "b": YEAR})
+def trend_tf(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """True/false statements about the trend, compared on the exact yearly totals."""
     # Aim for as many true as false statements: draw the wanted truth first.
     wanted = rng.random() < 0.5
@@ -432,11 +437,6 @@ def trend_tf(facts: Facts, rng: random.Random) -> Question | None:
         explanation = (f"{'True' if truth else 'False'}: {a} had {ratio:.2f} times as many as "
                        f"{b} ({_figures(rows)}, {MOU}).")
     text = f"True or false? {_trend_text(kind, a, b)}"
-    return _q(facts, "trend_tf", f"{kind}:{a}-{b}", "medium", text, options, answer,
-              explanation, rows, {"kind": kind, "a": a, "b": b})
+    return _q(fam, facts, f"{kind}:{a}-{b}", "medium", text, options, answer,
+              explanation, rows, {"kind": kind, "a": a, "b": b}, PictureRequest.chart())
 
-
-FAMILIES: tuple[Family, ...] = (
-    peak_year, lowest_year, arrivals_in_year, more_arrivals, largest_fall, largest_rise,
-    first_year_below, female_share, men_outnumbered, span_total, cumulative_total, trend_tf,
-)

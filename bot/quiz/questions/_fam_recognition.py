@@ -20,6 +20,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.facts.format import num
 from bot.facts.recognition import StateStatus, status_at
 from bot.facts.records import (
     SNAPSHOT_DATE,
@@ -31,11 +32,18 @@ from bot.facts.records import (
 )
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._build import ascending, in_band, make, pick_spread, shuffled, true_false
-from bot.quiz.questions._family import Family, family
-from bot.quiz.questions._format import day, join_names, num, partial_date
-from bot.quiz.questions._memo import memo
+from bot.quiz.questions._family import (
+    CALENDAR_YEAR,
+    DATE,
+    STATE,
+    STATES,
+    Family,
+    Param,
+    family,
+)
+from bot.quiz.questions._format import day, join_names, partial_date
 from bot.quiz.questions._sources import cap, event_rows, snapshot_rows
-from bot.quiz.questions.model import Difficulty, Question
+from bot.quiz.questions.model import Difficulty, PictureRequest, Question
 
 UN = 193
 PALESTINE = "the State of Palestine"
@@ -51,7 +59,7 @@ class _Pools:
 
 
 def _pools(facts: Facts) -> _Pools:
-    return memo(facts, "recognition-pools", lambda: _compute_pools(facts))
+    return facts.memo("recognition-pools", lambda: _compute_pools(facts))
 
 
 def _compute_pools(facts: Facts) -> _Pools:
@@ -79,29 +87,23 @@ def _compute_pools(facts: Facts) -> _Pools:
 
 
 def _statuses(facts: Facts, d: dt.date) -> dict[str, StateStatus]:
-    # Memoized here too: status_at recomputes Facts.latest_event_date (parsing every event)
-    # on each call to build its own cache key, which dominated generation time.
-    d = max(d, SNAPSHOT_DATE)
-    return memo(facts, ("recognition-status", d), lambda: status_at(facts, d))
-
-
-def _window(d: dt.date) -> list[dt.date]:
-    return [d + dt.timedelta(days=k) for k in range(-policy.STABLE_DAYS, policy.STABLE_DAYS + 1)]
+    # status_at memoizes per date itself; dates before the snapshot read as the snapshot.
+    return status_at(facts, max(d, SNAPSHOT_DATE))
 
 
 def _stable(facts: Facts, iso: str, d: dt.date) -> bool:
     """Same status on every day within STABLE_DAYS of ``d``."""
-    return iso in memo(facts, ("recognition-stable", d), lambda: _stable_set(facts, d))
+    return iso in facts.memo(("recognition-stable", d), lambda: _stable_set(facts, d))
 
 
 def _stable_pool(facts: Facts, pool: str, d: dt.date) -> tuple[str, ...]:
     """The states of one pool (``any_state``, ``israel_clean``, ``date_ok``) stable at ``d``."""
-    return memo(facts, ("recognition-pool", pool, d), lambda: tuple(
+    return facts.memo(("recognition-pool", pool, d), lambda: tuple(
         i for i in getattr(_pools(facts), pool) if _stable(facts, i, d)))
 
 
 def _stable_set(facts: Facts, d: dt.date) -> frozenset[str]:
-    days = [_statuses(facts, x) for x in _window(d)]
+    days = [_statuses(facts, x) for x in policy.around(d)]
     return frozenset(
         iso for iso in days[0]
         if len({(s[iso].recognizes_israel, s[iso].recognizes_palestine) for s in days}) == 1
@@ -151,13 +153,18 @@ def _source(facts: Facts, isos: list[str], d: dt.date, *, dates: str = "") -> st
                more="rows in data/")
 
 
-def _q(facts: Facts, name: str, key: str, difficulty: Difficulty, text: str,
-       options: list[str], answer: str, explanation: str, source: str, d: dt.date,
-       params: dict) -> Question:
-    return make(family=name, key=f"{key}@{d.isoformat()}", topic="recognition",
-                difficulty=difficulty, text=text, options=options, answer=answer,
-                explanation=explanation, source=source, as_of=d,
-                params={**params, "as_of": d.isoformat()})
+# Every recognition question carries its date: in the id, the text and the params.
+_ONE: dict[str, Param] = {"iso3": STATE, "as_of": DATE}
+_FOUR: dict[str, Param] = {"states": STATES, "as_of": DATE}
+
+
+def _q(fam: Family, key: str, difficulty: Difficulty, text: str, options: list[str],
+       answer: str, explanation: str, source: str, d: dt.date, params: dict) -> Question:
+    # The reveal shows the map on the very date the question is asked about.
+    return make(fam, key=f"{key}@{d.isoformat()}", difficulty=difficulty, text=text,
+                options=options, answer=answer, explanation=explanation, source=source,
+                as_of=d, params={**params, "as_of": d.isoformat()},
+                picture=PictureRequest.map_at(d))
 
 
 # --- true / false ----------------------------------------------------------------------------
@@ -176,7 +183,7 @@ def _date_and_pool(facts: Facts, rng: random.Random, pool: str,
     state is not asked again under another date with the same answer."""
     pools = _pools(facts)
     latest = pools.anchors[-1]
-    earlier = memo(facts, ("recognition-changed", pool, aspect), lambda: {
+    earlier = facts.memo(("recognition-changed", pool, aspect), lambda: {
         d: changed for d in pools.anchors[:-1]
         if (changed := _changed(facts, pool, aspect, d, latest))})
     if not earlier or rng.random() >= 0.3:
@@ -198,13 +205,13 @@ def _tf_state(facts: Facts, rng: random.Random, pool: str,
     wanted = rng.random() < 0.5  # as many true as false statements
     d, candidates = _date_and_pool(facts, rng, pool, aspect)
     statuses = _statuses(facts, d)
-    matching = memo(facts, ("recognition-tf", pool, aspect, d, candidates, wanted), lambda: [
+    matching = facts.memo(("recognition-tf", pool, aspect, d, candidates, wanted), lambda: [
         i for i in candidates if _ASPECT[aspect](statuses[i]) is wanted])
     return (d, rng.choice(matching)) if matching else None
 
 
-@family("recognizes_palestine_tf", "recognition", "easy")
-def recognizes_palestine_tf(facts: Facts, rng: random.Random) -> Question | None:
+@family("recognizes_palestine_tf", "recognition", "easy", params=_ONE)
+def recognizes_palestine_tf(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """True/false: state X recognized the State of Palestine as of a date."""
     pools = _pools(facts)
     picked = _tf_state(facts, rng, "any_state", "palestine")
@@ -223,7 +230,7 @@ def recognizes_palestine_tf(facts: Facts, rng: random.Random) -> Question | None
             explanation += f" It did so later, {partial_date(later.palestine_recognition_date)}."
     text = f"True or false? As of {day(d)}, {name} recognized {PALESTINE}."
     options, answer = true_false(truth)
-    return _q(facts, "recognizes_palestine_tf", iso, "easy", text, options, answer,
+    return _q(fam, iso, "easy", text, options, answer,
               explanation, _source(facts, [iso], pools.anchors[-1], dates="palestine"), d,
               {"iso3": iso})
 
@@ -239,8 +246,8 @@ def _israel_phrase(facts: Facts, iso: str, status: StateStatus) -> str:
     return f"{name} has never recognized Israel."
 
 
-@family("recognizes_israel_tf", "recognition", "easy")
-def recognizes_israel_tf(facts: Facts, rng: random.Random) -> Question | None:
+@family("recognizes_israel_tf", "recognition", "easy", params=_ONE)
+def recognizes_israel_tf(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """True/false: state X recognized Israel as of a date (no cut-relations states)."""
     picked = _tf_state(facts, rng, "israel_clean", "israel")
     if picked is None:
@@ -251,7 +258,7 @@ def recognizes_israel_tf(facts: Facts, rng: random.Random) -> Question | None:
     text = f"True or false? As of {day(d)}, {_prose(facts, iso)} recognized Israel."
     explanation = f"{'True' if truth else 'False'}. {_israel_phrase(facts, iso, status)}"
     options, answer = true_false(truth)
-    return _q(facts, "recognizes_israel_tf", iso, "easy", text, options, answer,
+    return _q(fam, iso, "easy", text, options, answer,
               explanation, _source(facts, [iso], d), d, {"iso3": iso})
 
 
@@ -276,10 +283,10 @@ def _split(facts: Facts, d: dt.date, target: Category,
 
 
 def _category_family(name: str, target: Category) -> Family:
-    def build(facts: Facts, rng: random.Random) -> Question | None:
+    def build(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
         d, changed = _date_and_pool(facts, rng, "israel_clean", "category")
         statuses = _statuses(facts, d)
-        right, wrong = memo(facts, ("recognition-category", target, d, changed),
+        right, wrong = facts.memo(("recognition-category", target, d, changed),
                             lambda: _split(facts, d, target, set(changed)))
         if not right or len(wrong) < 3:
             return None
@@ -293,11 +300,11 @@ def _category_family(name: str, target: Category) -> Family:
                        f"{day(d)}. {listed}.")
         options = shuffled(rng, names[iso], [names[i] for i in others])
         states = tuple(next(i for i in names if names[i] == o) for o in options)
-        return _q(facts, name, iso, "medium", text, options, names[iso], explanation,
+        return _q(fam, iso, "medium", text, options, names[iso], explanation,
                   _source(facts, list(states), d), d, {"states": states})
 
     build.__doc__ = f"Which of four states {_CATEGORY_TEXT[target]}."
-    return Family(name, "recognition", frozenset({"medium"}), build)
+    return family(name, "recognition", "medium", params=_FOUR)(build)
 
 
 category_both = _category_family("category_both", Category.BOTH)
@@ -305,8 +312,8 @@ category_israel_only = _category_family("category_israel_only", Category.ISRAEL_
 category_palestine_only = _category_family("category_palestine_only", Category.PALESTINE_ONLY)
 
 
-@family("never_recognized_israel", "recognition", "medium")
-def never_recognized_israel(facts: Facts, rng: random.Random) -> Question | None:
+@family("never_recognized_israel", "recognition", "medium", params=_FOUR)
+def never_recognized_israel(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states has never recognized Israel (per the article's data)."""
     # "Never" does not change with the date for these states: ask it once, at the latest.
     d = _pools(facts).anchors[-1]
@@ -325,7 +332,7 @@ def never_recognized_israel(facts: Facts, rng: random.Random) -> Question | None
                    f"recognize it.")
     options = shuffled(rng, names[iso], [names[i] for i in others])
     states = tuple(next(i for i in names if names[i] == o) for o in options)
-    return _q(facts, "never_recognized_israel", iso, "medium", text, options, names[iso],
+    return _q(fam, iso, "medium", text, options, names[iso],
               explanation, _source(facts, list(states), d), d, {"states": states})
 
 
@@ -342,7 +349,7 @@ def _counted(which: str, s: StateStatus) -> bool:
 def _count_range(facts: Facts, d: dt.date, which: str) -> tuple[int, int, int]:
     """The count, and the lowest and highest counts another reasonable convention gives:
     a disputed row flipped, cut relations counted as recognition, Israel not counting itself."""
-    return memo(facts, ("recognition-count", d, which), lambda: _compute_range(facts, d, which))
+    return facts.memo(("recognition-count", d, which), lambda: _compute_range(facts, d, which))
 
 
 def _compute_range(facts: Facts, d: dt.date, which: str) -> tuple[int, int, int]:
@@ -375,7 +382,7 @@ def _count_dates(facts: Facts, which: str) -> tuple[dt.date, ...]:
     date with that count. Dates where the count changes within STABLE_DAYS are left out."""
     anchors = _pools(facts).anchors
     stable = [d for d in anchors
-              if len({_count_range(facts, x, which)[0] for x in _window(d)}) == 1]
+              if len({_count_range(facts, x, which)[0] for x in policy.around(d)}) == 1]
     by_count: dict[int, list[dt.date]] = {}
     for d in stable:
         by_count.setdefault(_count_range(facts, d, which)[0], []).append(d)
@@ -387,11 +394,10 @@ def _count_dates(facts: Facts, which: str) -> tuple[dt.date, ...]:
 
 
 def _count_family(which: str) -> Family:
-    name = f"{which}_count"
     phrase, difficulty = _COUNT_TEXT[which]
 
-    def build(facts: Facts, rng: random.Random) -> Question | None:
-        d = rng.choice(memo(facts, ("recognition-count-dates", which),
+    def build(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
+        d = rng.choice(facts.memo(("recognition-count-dates", which),
                             lambda: _count_dates(facts, which)))
         count, lo, hi = _count_range(facts, d, which)
         steps = [count + k for k in range(-40, 41) if k]
@@ -407,15 +413,15 @@ def _count_family(which: str) -> Family:
         if picked is None:
             return None
         text = f"As of {day(d)}, how many of the {UN} UN member states {phrase}?"
-        explanation, changed = memo(facts, ("recognition-count-why", d, which),
+        explanation, changed = facts.memo(("recognition-count-why", d, which),
                                     lambda: _count_explanation(facts, d, which, count))
         source = cap([*snapshot_rows([]), *event_rows(facts, changed)],
                      more="events in data/recognition_events.csv")
-        return _q(facts, name, "", difficulty, text, ascending(count, picked, num), num(count),
+        return _q(fam, "", difficulty, text, ascending(count, picked, num), num(count),
                   explanation, source, d, {})
 
     build.__doc__ = f"How many UN members {phrase.split(' (')[0]} as of a date."
-    return Family(name, "recognition", frozenset({difficulty}), build)
+    return family(f"{which}_count", "recognition", difficulty, params={"as_of": DATE})(build)
 
 
 def _count_explanation(facts: Facts, d: dt.date, which: str,
@@ -467,8 +473,9 @@ def _year_of(status: StateStatus) -> int:
     return int(status.palestine_recognition_date[:4])  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
 
 
-@family("palestine_recognition_year", "recognition", "hard")
-def palestine_recognition_year(facts: Facts, rng: random.Random) -> Question | None:
+@family("palestine_recognition_year", "recognition", "hard", params=_ONE)
+def palestine_recognition_year(fam: Family, facts: Facts,
+                               rng: random.Random) -> Question | None:
     """In which year state X recognized the State of Palestine."""
     pools = _pools(facts)
     d = pools.anchors[-1]  # a recognition year does not change with the date asked
@@ -491,13 +498,14 @@ def palestine_recognition_year(facts: Facts, rng: random.Random) -> Question | N
     text = (f"In which year did {_prose(facts, iso)} recognize {PALESTINE}? "
             f"(Data as of {day(d)}.)")
     explanation = _palestine_phrase(facts, iso, status)
-    return _q(facts, "palestine_recognition_year", iso, "hard", text,
+    return _q(fam, iso, "hard", text,
               ascending(year, picked, str), str(year), explanation,
               _source(facts, [iso], d, dates="palestine"), d, {"iso3": iso})
 
 
-@family("recognized_palestine_in", "recognition", "medium")
-def recognized_palestine_in(facts: Facts, rng: random.Random) -> Question | None:
+@family("recognized_palestine_in", "recognition", "medium",
+        params={"year": CALENDAR_YEAR, **_FOUR})
+def recognized_palestine_in(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states recognized the State of Palestine in a given year (2024, 2025)."""
     d = _pools(facts).anchors[-1]  # the latest event date
     statuses = _statuses(facts, d)
@@ -528,7 +536,7 @@ def recognized_palestine_in(facts: Facts, rng: random.Random) -> Question | None
     explanation = f"{_palestine_phrase(facts, iso, statuses[iso])} Others: {'; '.join(notes)}."
     options = shuffled(rng, names[iso], [names[i] for i in others])
     states = tuple(next(i for i in names if names[i] == o) for o in options)
-    return _q(facts, "recognized_palestine_in", f"{year}:{iso}", "medium", text, options,
+    return _q(fam, f"{year}:{iso}", "medium", text, options,
               names[iso], explanation, _source(facts, list(states), d, dates="palestine"), d,
               {"year": year, "states": states})
 
@@ -542,12 +550,13 @@ def _by_year(facts: Facts, d: dt.date) -> dict[int, list[str]]:
     return by_year
 
 
-@family("first_to_recognize_palestine", "recognition", "hard")
-def first_to_recognize_palestine(facts: Facts, rng: random.Random) -> Question | None:
+@family("first_to_recognize_palestine", "recognition", "hard", params=_FOUR)
+def first_to_recognize_palestine(fam: Family, facts: Facts,
+                                 rng: random.Random) -> Question | None:
     """Which of four states recognized the State of Palestine first (years ≥ 2 apart)."""
     d = _pools(facts).anchors[-1]  # who came first does not change with the date asked
     statuses = _statuses(facts, d)
-    by_year = memo(facts, ("recognition-by-year", d), lambda: _by_year(facts, d))
+    by_year = facts.memo(("recognition-by-year", d), lambda: _by_year(facts, d))
     years = sorted(by_year)
     if len(years) < 4:
         return None
@@ -566,14 +575,7 @@ def first_to_recognize_palestine(facts: Facts, rng: random.Random) -> Question |
     explanation = f"{names[iso]} was first. {listed}."
     options = shuffled(rng, names[iso], [names[i] for i in others])
     states = tuple(next(i for i in names if names[i] == o) for o in options)
-    return _q(facts, "first_to_recognize_palestine", iso, "hard", text, options, names[iso],
+    return _q(fam, iso, "hard", text, options, names[iso],
               explanation, _source(facts, list(states), d, dates="palestine"), d,
               {"states": states})
 
-
-FAMILIES: tuple[Family, ...] = (
-    recognizes_palestine_tf, recognizes_israel_tf, category_both, category_israel_only,
-    category_palestine_only, never_recognized_israel, palestine_count, israel_count,
-    both_count, palestine_recognition_year, recognized_palestine_in,
-    first_to_recognize_palestine,
-)

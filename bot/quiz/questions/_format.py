@@ -1,15 +1,14 @@
-"""How numbers, dates and year pairs are written in questions and options."""
+"""How shares, dates and year pairs are written in questions and options.
+
+Whole numbers and signed changes are written by :mod:`bot.facts.format`, the bot's one number
+formatter, so a question and a ``/defectors`` reply always agree.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 ARROW = " → "
-
-
-def num(n: int) -> str:
-    """Thousands separators, never rounded: 2914 → "2,914"."""
-    return f"{n:,}"
 
 
 def pct(share: float) -> str:
@@ -35,10 +34,6 @@ def partial_date(text: str) -> str:
 
 def year_pair(first: int, second: int) -> str:
     return f"{first}{ARROW}{second}"
-
-
-def signed(n: int) -> str:
-    return f"+{n:,}" if n > 0 else f"−{abs(n):,}" if n < 0 else "±0"
 
 
 def join_names(names: list[str]) -> str:

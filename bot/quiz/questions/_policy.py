@@ -40,6 +40,14 @@ SELF = "ISR"
 # A recognition question's status must not change within this many days of its date: events
 # are reported in different time zones, and Bolivia's restoration is dated 9 or 10 Dec 2025.
 STABLE_DAYS = 2
+
+
+def around(day: dt.date) -> list[dt.date]:
+    """The days within STABLE_DAYS of ``day`` (both sides): a status, or a count, asked about
+    must be the same on every one of them."""
+    return [day + dt.timedelta(days=k) for k in range(-STABLE_DAYS, STABLE_DAYS + 1)]
+
+
 # Counts: a distractor must be this far outside every count a different reasonable convention
 # gives (disputed rows flipped, cut relations counted as recognition, Israel not counting
 # itself).

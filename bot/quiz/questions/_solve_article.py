@@ -6,7 +6,8 @@ import re
 
 from bot.facts.records import Facts
 from bot.quiz.questions import _policy as policy
-from bot.quiz.questions._solve_common import Solver, need
+from bot.quiz.questions._family import Solver, solver
+from bot.quiz.questions._solve_common import need
 from bot.quiz.questions._truth import Problem
 from bot.quiz.questions.model import Question
 
@@ -47,7 +48,5 @@ def _numeric_band(options: tuple[str, ...], answer: str) -> None:
                           f"(allowed ×{policy.BAND_LOW}–×{policy.BAND_HIGH})")
 
 
-SOLVERS: dict[str, Solver] = {
-    "article_defectors": _solve("defectors"),
-    "article_recognition": _solve("recognition"),
-}
+solver("article_defectors")(_solve("defectors"))
+solver("article_recognition")(_solve("recognition"))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from bot.facts.records import Facts
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._truth import Problem, iso_by_name
 from bot.quiz.questions.model import FALSE, TRUE, Question
-
-Solver = Callable[[Question, Facts], set[int]]
 
 _INT = re.compile(r"\d{1,3}(,\d{3})*")
 _PCT = re.compile(r"(\d{1,3}\.\d)%")

@@ -11,8 +11,8 @@ from itertools import pairwise
 
 from bot.facts.records import Facts
 from bot.quiz.questions import _policy as policy
+from bot.quiz.questions._family import solver
 from bot.quiz.questions._solve_common import (
-    Solver,
     exact_numbers,
     ints,
     need,
@@ -44,14 +44,17 @@ def _extreme(q: Question, facts: Facts, *, most: bool) -> set[int]:
     return {i for i, y in enumerate(_year_options(q, facts)) if y == winners[0]}
 
 
+@solver("peak_year")
 def peak_year(q: Question, facts: Facts) -> set[int]:
     return _extreme(q, facts, most=True)
 
 
+@solver("lowest_year")
 def lowest_year(q: Question, facts: Facts) -> set[int]:
     return _extreme(q, facts, most=False)
 
 
+@solver("arrivals_in_year")
 def arrivals_in_year(q: Question, facts: Facts) -> set[int]:
     row = year(facts, need(q, "year"))
     if str(row.last_year) not in q.text:
@@ -59,6 +62,7 @@ def arrivals_in_year(q: Question, facts: Facts) -> set[int]:
     return exact_numbers(ints(q.options), row.total)
 
 
+@solver("more_arrivals")
 def more_arrivals(q: Question, facts: Facts) -> set[int]:
     years = need(q, "years")
     if not isinstance(years, tuple) or len(years) != 2:
@@ -96,14 +100,17 @@ def _largest_change(q: Question, facts: Facts, *, rise: bool) -> set[int]:
     return {i for i, p in enumerate(year_pairs(q.options)) if p == best_pair}
 
 
+@solver("largest_fall")
 def largest_fall(q: Question, facts: Facts) -> set[int]:
     return _largest_change(q, facts, rise=False)
 
 
+@solver("largest_rise")
 def largest_rise(q: Question, facts: Facts) -> set[int]:
     return _largest_change(q, facts, rise=True)
 
 
+@solver("first_year_below")
 def first_year_below(q: Question, facts: Facts) -> set[int]:
     start = year(facts, need(q, "after"), "after")
     threshold = need(q, "threshold")
@@ -127,6 +134,7 @@ def first_year_below(q: Question, facts: Facts) -> set[int]:
     return {i for i, o in enumerate(options) if o == y}
 
 
+@solver("female_share")
 def female_share(q: Question, facts: Facts) -> set[int]:
     row = year(facts, need(q, "year"))
     if "about" not in q.text.lower():
@@ -146,6 +154,7 @@ def female_share(q: Question, facts: Facts) -> set[int]:
     return correct
 
 
+@solver("men_outnumbered")
 def men_outnumbered(q: Question, facts: Facts) -> set[int]:
     years = single_years(facts)
     options = _year_options(q, facts)
@@ -155,6 +164,7 @@ def men_outnumbered(q: Question, facts: Facts) -> set[int]:
     return {i for i, y in enumerate(options) if years[y].male > years[y].female}
 
 
+@solver("span_total")
 def span_total(q: Question, facts: Facts) -> set[int]:
     first, last = year(facts, need(q, "first")), year(facts, need(q, "last"))
     if first.last_year >= last.last_year:
@@ -163,11 +173,13 @@ def span_total(q: Question, facts: Facts) -> set[int]:
     return exact_numbers(ints(q.options), total)
 
 
+@solver("cumulative_total")
 def cumulative_total(q: Question, facts: Facts) -> set[int]:
     end = year(facts, need(q, "year"))
     return exact_numbers(ints(q.options), cumulative(facts, end.last_year))
 
 
+@solver("trend_tf")
 def trend_tf(q: Question, facts: Facts) -> set[int]:
     kind = need(q, "kind")
     a, b = year(facts, need(q, "a"), "a"), year(facts, need(q, "b"), "b")
@@ -191,18 +203,3 @@ def trend_tf(q: Question, facts: Facts) -> set[int]:
     rising = kind == "rose_every_year"
     return true_false(q, all((y > x) if rising else (y < x) for x, y in steps))
 
-
-SOLVERS: dict[str, Solver] = {
-    "peak_year": peak_year,
-    "lowest_year": lowest_year,
-    "arrivals_in_year": arrivals_in_year,
-    "more_arrivals": more_arrivals,
-    "largest_fall": largest_fall,
-    "largest_rise": largest_rise,
-    "first_year_below": first_year_below,
-    "female_share": female_share,
-    "men_outnumbered": men_outnumbered,
-    "span_total": span_total,
-    "cumulative_total": cumulative_total,
-    "trend_tf": trend_tf,
-}

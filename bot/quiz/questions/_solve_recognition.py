@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from bot.facts.records import SNAPSHOT_DATE, Facts
 from bot.quiz.questions import _policy as policy
+from bot.quiz.questions._family import Solver, solver
 from bot.quiz.questions._solve_common import (
-    Solver,
     exact_numbers,
     ints,
     need,
@@ -29,7 +29,6 @@ from bot.quiz.questions._truth import (
     names,
     stable,
     states_at,
-    window,
 )
 from bot.quiz.questions.model import Question
 
@@ -66,11 +65,13 @@ def _single_state(q: Question, facts: Facts, *, israel: bool) -> tuple[str, Stat
     return iso, status
 
 
+@solver("recognizes_palestine_tf")
 def recognizes_palestine_tf(q: Question, facts: Facts) -> set[int]:
     _, s = _single_state(q, facts, israel=False)
     return true_false(q, s.palestine)
 
 
+@solver("recognizes_israel_tf")
 def recognizes_israel_tf(q: Question, facts: Facts) -> set[int]:
     _, s = _single_state(q, facts, israel=True)
     return true_false(q, s.israel)
@@ -91,6 +92,7 @@ def _category(target: str) -> Solver:
     return solve
 
 
+@solver("never_recognized_israel")
 def never_recognized_israel(q: Question, facts: Facts) -> set[int]:
     isos = states(q, facts)
     statuses = _check_states(q, facts, isos, israel=True, dates=False)
@@ -108,7 +110,7 @@ def never_recognized_israel(q: Question, facts: Facts) -> set[int]:
 def _count(which: str) -> Solver:
     def solve(q: Question, facts: Facts) -> set[int]:
         day = _day(q)
-        counts = {count_range(facts, d, which)[0] for d in window(day)}
+        counts = {count_range(facts, d, which)[0] for d in policy.around(day)}
         if len(counts) > 1:
             raise Problem(f"the {which} count changes within {policy.STABLE_DAYS} days of {day}")
         count, lo, hi = count_range(facts, day, which)
@@ -123,12 +125,21 @@ def _count(which: str) -> Solver:
     return solve
 
 
+solver("category_both")(_category("both"))
+solver("category_israel_only")(_category("israel_only"))
+solver("category_palestine_only")(_category("palestine_only"))
+solver("palestine_count")(_count("palestine"))
+solver("israel_count")(_count("israel"))
+solver("both_count")(_count("both"))
+
+
 def _recognition_year(s: State, iso: str) -> int:
     if not s.palestine or not s.palestine_date:
         raise Problem(f"{iso} has no dated recognition of Palestine")
     return int(s.palestine_date[:4])
 
 
+@solver("palestine_recognition_year")
 def palestine_recognition_year(q: Question, facts: Facts) -> set[int]:
     iso = need(q, "iso3")
     if not isinstance(iso, str):
@@ -148,6 +159,7 @@ def palestine_recognition_year(q: Question, facts: Facts) -> set[int]:
     return {i for i, v in enumerate(values) if v == answer}
 
 
+@solver("recognized_palestine_in")
 def recognized_palestine_in(q: Question, facts: Facts) -> set[int]:
     year = need(q, "year")
     if not isinstance(year, int) or not policy.FIRST_PALESTINE_YEAR <= year <= q.as_of.year:
@@ -158,6 +170,7 @@ def recognized_palestine_in(q: Question, facts: Facts) -> set[int]:
             if statuses[iso].palestine and _recognition_year(statuses[iso], iso) == year}
 
 
+@solver("first_to_recognize_palestine")
 def first_to_recognize_palestine(q: Question, facts: Facts) -> set[int]:
     isos = states(q, facts)
     statuses = _check_states(q, facts, isos, israel=False, dates=True)
@@ -217,18 +230,3 @@ def presentation_problems(q: Question, facts: Facts) -> list[str]:
             out.append(f"{iso}'s date is {policy.PREDECESSOR[iso]}'s; the text must say so")
     return out
 
-
-SOLVERS: dict[str, Solver] = {
-    "recognizes_palestine_tf": recognizes_palestine_tf,
-    "recognizes_israel_tf": recognizes_israel_tf,
-    "category_both": _category("both"),
-    "category_israel_only": _category("israel_only"),
-    "category_palestine_only": _category("palestine_only"),
-    "never_recognized_israel": never_recognized_israel,
-    "palestine_count": _count("palestine"),
-    "israel_count": _count("israel"),
-    "both_count": _count("both"),
-    "palestine_recognition_year": palestine_recognition_year,
-    "recognized_palestine_in": recognized_palestine_in,
-    "first_to_recognize_palestine": first_to_recognize_palestine,
-}

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.facts.records import DefectorPeriod, Facts, Recognition
+from bot.facts.records import SNAPSHOT_DATE, DefectorPeriod, Facts, Recognition
 from bot.quiz.questions import _policy as policy
-from bot.quiz.questions._memo import memo
 
 
 class Problem(ValueError):
@@ -24,7 +23,7 @@ class Problem(ValueError):
 
 def single_years(facts: Facts) -> dict[int, DefectorPeriod]:
     """Rows that are exactly one calendar year (label, first and last year all agree)."""
-    return memo(facts, "truth-years", lambda: {
+    return facts.memo("truth-years", lambda: {
         p.last_year: p for p in facts.periods
         if p.kind == "year" and p.first_year == p.last_year and p.label == str(p.last_year)
     })
@@ -71,22 +70,30 @@ class State:
     israel_date: str
 
 
-def _parse(text: str) -> dt.date:
+def event_day(text: str) -> dt.date:
+    """An event's published date ("YYYY-MM-DD" or "YYYY-MM") as the first day it can mean,
+    parsed here rather than taken from ``RecognitionEvent.effective``."""
     parts = [int(p) for p in text.split("-")]
     return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+def latest_event(facts: Facts) -> dt.date:
+    """The last day the events reach (the snapshot's date if there are none)."""
+    return facts.memo("truth-latest", lambda: max(
+        (event_day(e.date) for e in facts.events), default=SNAPSHOT_DATE))
+
+
 def states_at(facts: Facts, day: dt.date) -> dict[str, State]:
     """Every member's status at the end of ``day`` (the snapshot's, for earlier days)."""
-    return memo(facts, ("truth-states", day), lambda: _replay(facts, day))
+    return facts.memo(("truth-states", day), lambda: _replay(facts, day))
 
 
 def _replay(facts: Facts, day: dt.date) -> dict[str, State]:
     out = {r.iso3: State(r.recognizes_israel, r.recognizes_palestine, str(r.israel_status),
                          r.palestine_recognition_date, r.israel_recognition_date)
            for r in facts.snapshot}
-    for e in sorted(facts.events, key=lambda e: _parse(e.date)):
-        if _parse(e.date) > day:
+    for e in sorted(facts.events, key=lambda e: event_day(e.date)):
+        if event_day(e.date) > day:
             continue
         s = out[e.iso3]
         if e.change == "palestine=yes":
@@ -98,26 +105,22 @@ def _replay(facts: Facts, day: dt.date) -> dict[str, State]:
     return out
 
 
-def window(day: dt.date) -> list[dt.date]:
-    return [day + dt.timedelta(days=k) for k in range(-policy.STABLE_DAYS, policy.STABLE_DAYS + 1)]
-
-
 def stable(facts: Facts, iso: str, day: dt.date) -> bool:
     seen = {(states_at(facts, d)[iso].israel, states_at(facts, d)[iso].palestine)
-            for d in window(day)}
+            for d in policy.around(day)}
     return len(seen) == 1
 
 
 def rows(facts: Facts) -> dict[str, Recognition]:
-    return memo(facts, "truth-rows", lambda: {r.iso3: r for r in facts.snapshot})
+    return facts.memo("truth-rows", lambda: {r.iso3: r for r in facts.snapshot})
 
 
 def names(facts: Facts) -> dict[str, str]:
-    return memo(facts, "truth-names", lambda: {m.iso3: m.name for m in facts.members})
+    return facts.memo("truth-names", lambda: {m.iso3: m.name for m in facts.members})
 
 
 def iso_by_name(facts: Facts) -> dict[str, str]:
-    return memo(facts, "truth-isos", lambda: {m.name: m.iso3 for m in facts.members})
+    return facts.memo("truth-isos", lambda: {m.name: m.iso3 for m in facts.members})
 
 
 def exclusions(facts: Facts, iso: str, *, israel: bool, dates: bool) -> list[str]:
@@ -151,7 +154,7 @@ def count_range(facts: Facts, day: dt.date, which: str) -> tuple[int, int, int]:
     """The count by the article's convention, and the lowest/highest any other reasonable
     convention gives (disputed rows either way; cut relations as recognition; Israel not
     counting itself)."""
-    return memo(facts, ("truth-count", day, which), lambda: _count_range(facts, day, which))
+    return facts.memo(("truth-count", day, which), lambda: _count_range(facts, day, which))
 
 
 def _count_range(facts: Facts, day: dt.date, which: str) -> tuple[int, int, int]:

@@ -56,6 +56,15 @@ class PictureRequest:
     span: tuple[int, int] | None = None
     as_of: dt.date | None = None
 
+    @classmethod
+    def chart(cls, *, highlight: int | None = None,
+              span: tuple[int, int] | None = None) -> PictureRequest:
+        return cls("chart", highlight=highlight, span=span)
+
+    @classmethod
+    def map_at(cls, as_of: dt.date) -> PictureRequest:
+        return cls("map", as_of=as_of)
+
 
 def freeze_params(params: Mapping[str, ParamValue]) -> Mapping[str, ParamValue]:
     """A read-only copy, with lists turned into tuples so a question stays immutable."""

@@ -2,11 +2,14 @@
 
 ``validate(question, facts)`` returns the list of problems (empty = fit to ask). Two layers:
 
-1. **Structure**, the same for every family: registered family and matching topic; 2–4
-   distinct options (also distinct as numbers: "2,914" vs "2914"), each ≤ 80 characters;
-   text ≤ 256; an ``answer_index`` in range; no MOU aggregate or partial row (``~1998``,
-   ``1999-2001``, ``2023-H1``) as an option or as a year parameter; ``as_of`` by the
-   convention in :mod:`model` (recognition questions also state it in the text).
+1. **Structure**, the same for every family: registered family and matching topic; exactly
+   the parameters the family declares, each checked by its declared kind (so no MOU
+   aggregate or partial row — ``~1998``, ``1999-2001``, ``2023-H1`` — as a year parameter)
+   and carried in the id; 2–4 distinct options (also distinct as numbers: "2,914" vs
+   "2914"), each ≤ 80 characters, none an aggregate or partial row; text ≤ 256; an
+   ``answer_index`` in range; ``as_of`` by the convention in :mod:`model` (recognition
+   questions also state it in the text); a reveal picture that shows what is asked (the map
+   on the question's date; the chart with one of its single years, or a span of them).
 2. **Re-derivation**: a per-family solver (``_solve_*.py``) computes, from ``params``, the
    option texts and its own reading of the tables (``_truth.py``, which replays recognition
    events itself and re-selects single years from the raw periods), the set of options that
@@ -24,13 +27,9 @@ import re
 
 from bot.facts.records import SNAPSHOT_DATE, Facts
 from bot.quiz.questions import _policy as policy
-from bot.quiz.questions._memo import memo
-from bot.quiz.questions._solve_article import SOLVERS as ARTICLE
-from bot.quiz.questions._solve_common import Solver
-from bot.quiz.questions._solve_defectors import SOLVERS as DEFECTORS
-from bot.quiz.questions._solve_recognition import SOLVERS as RECOGNITION
+from bot.quiz.questions._family import Family, Param
 from bot.quiz.questions._solve_recognition import presentation_problems
-from bot.quiz.questions._truth import Problem, not_years, single_years, year
+from bot.quiz.questions._truth import Problem, latest_event, not_years, single_years, year
 from bot.quiz.questions.model import (
     DIFFICULTIES,
     MAX_FIELD,
@@ -38,12 +37,12 @@ from bot.quiz.questions.model import (
     MAX_OPTIONS,
     MAX_TEXT,
     MIN_OPTIONS,
+    ParamValue,
     Question,
 )
-from bot.quiz.questions.registry import FAMILIES
+from bot.quiz.questions.registry import FAMILIES, SOLVERS
 
-SOLVERS: dict[str, Solver] = {**DEFECTORS, **RECOGNITION, **ARTICLE}
-_YEAR_PARAMS = ("year", "years", "a", "b", "first", "last", "after")
+__all__ = ["SOLVERS", "validate"]
 _ARTICLE_DATES = {"defectors": policy.DEFECTORS_ARTICLE_DATE,
                   "recognition": policy.RECOGNITION_ARTICLE_DATE}
 
@@ -91,22 +90,102 @@ def _structure(q: Question, facts: Facts) -> list[str]:
         out.append(f"difficulty {q.difficulty!r} is not one of {sorted(fam.difficulties)}")
     if not re.fullmatch(rf"{re.escape(q.family)}([:@].+)?", q.id):
         out.append(f"id {q.id!r} does not start with its family")
-    # Stable ids carry their parameters, so a stored id always names the same question.
-    for key, value in q.params.items():
-        parts = value if key == "years" and isinstance(value, tuple) else (value,)
-        if key != "states" and any(str(p) not in q.id for p in parts):
-            out.append(f"id {q.id!r} does not carry parameter {key}={value!r}")
+    out += _params(q, fam, facts)
     out += _texts(q)
     out += _options(q, facts)
     out += _dates(q, facts)
-    if q.topic == "defectors":
-        for key in _YEAR_PARAMS:
-            values = q.params.get(key)
-            for v in values if isinstance(values, tuple) else () if values is None else (values,):
-                try:
-                    year(facts, v, f"parameter {key}")
-                except Problem as exc:
-                    out.append(str(exc))
+    out += _picture(q, fam, facts)
+    return out
+
+
+def _params(q: Question, fam: Family, facts: Facts) -> list[str]:
+    """Every parameter is one the family declares, of the kind it declares."""
+    out = []
+    for key in fam.params:
+        if key not in q.params:
+            out.append(f"params lack {key!r}, which family {q.family!r} declares")
+    for key, value in q.params.items():
+        kind = fam.params.get(key)
+        if kind is None:
+            out.append(f"parameter {key!r} is not declared by family {q.family!r} "
+                       f"(it declares {', '.join(fam.params) or 'none'})")
+            continue
+        parts = value if isinstance(value, tuple) else (value,)
+        # Stable ids carry their parameters, so a stored id always names the same question.
+        if kind.in_id and any(str(p) not in q.id for p in parts):
+            out.append(f"id {q.id!r} does not carry parameter {key}={value!r}")
+        out += _kind_problems(key, kind, value, facts)
+    return out
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _kind_problems(key: str, kind: Param, value: ParamValue, facts: Facts) -> list[str]:
+    many = kind in (Param.YEARS, Param.STATES)
+    if many != isinstance(value, tuple) or (many and not value):
+        shape = "a non-empty tuple" if many else "a single value"
+        return [f"parameter {key}={value!r} should be {shape} ({kind})"]
+    values = value if isinstance(value, tuple) else (value,)
+    out = []
+    for v in values:
+        if kind in (Param.YEAR, Param.YEARS):
+            # Never a year inside one of MOU's aggregate or partial rows.
+            try:
+                year(facts, v, f"parameter {key}")
+            except Problem as exc:
+                out.append(str(exc))
+        elif kind in (Param.CALENDAR_YEAR, Param.NUMBER):
+            if not _is_int(v) or (kind is Param.NUMBER and v <= 0):
+                out.append(f"parameter {key}={v!r} is not a {kind.replace('_', ' ')}")
+        elif kind is Param.DATE:
+            if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+                out.append(f"parameter {key}={v!r} is not an ISO date")
+        elif not isinstance(v, str) or not v.strip():
+            out.append(f"parameter {key}={v!r} is not a {kind} (a non-empty string)")
+    return out
+
+
+def _picture(q: Question, fam: Family, facts: Facts) -> list[str]:
+    """The reveal's picture must show what the question is about: the map on the question's
+    date, or the chart with a single year (one of its year parameters) or a span of them."""
+    pic = q.picture
+    if pic is None:
+        return []
+    if pic.kind == "map":
+        if q.topic != "recognition":
+            return [f"a {q.topic} question cannot reveal the recognition map"]
+        if pic.highlight is not None or pic.span is not None:
+            return ["a map has no highlighted year or span"]
+        if pic.as_of != q.as_of:
+            return [f"the map is dated {pic.as_of}, the question {q.as_of}"]
+        return []
+    if pic.kind != "chart":
+        return [f"unknown picture kind {pic.kind!r}"]
+    if q.topic != "defectors":
+        return [f"a {q.topic} question cannot reveal the arrivals chart"]
+    if pic.as_of is not None:
+        return ["the chart has no date"]
+    if pic.highlight is not None and pic.span is not None:
+        return ["the chart highlights a year or shows a span, not both"]
+    asked: set[object] = set()
+    for key, kind in fam.params.items():
+        if kind in (Param.YEAR, Param.YEARS) and key in q.params:
+            value = q.params[key]
+            asked.update(value if isinstance(value, tuple) else (value,))
+    shown = [pic.highlight] if pic.highlight is not None else list(pic.span or ())
+    out = []
+    for y in shown:
+        try:
+            year(facts, y, "highlighted year" if pic.span is None else "span year")
+        except Problem as exc:
+            out.append(str(exc))
+            continue
+        if y not in asked:
+            out.append(f"the chart shows {y}, which is not a year the question asks about")
+    if pic.span is not None and not pic.span[0] < pic.span[1]:
+        out.append(f"the chart's span {pic.span} does not run forward")
     return out
 
 
@@ -164,15 +243,10 @@ def _dates(q: Question, facts: Facts) -> list[str]:
         if q.as_of != end:
             out.append(f"as_of {q.as_of} should be the end of the last year in the data, {end}")
     else:
-        latest = memo(facts, "validator-latest", lambda: max(
-            (_event_day(e.date) for e in facts.events), default=SNAPSHOT_DATE))
+        latest = latest_event(facts)
         if not SNAPSHOT_DATE <= q.as_of <= latest:
             out.append(f"as_of {q.as_of} is outside the data ({SNAPSHOT_DATE} to {latest})")
     if q.topic == "recognition" and shown not in q.text:
         out.append(f"a recognition question must state its date ({shown}) in the text")
     return out
 
-
-def _event_day(text: str) -> dt.date:
-    parts = [int(p) for p in text.split("-")]
-    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)

@@ -13,7 +13,7 @@ import pytest
 from qq_helpers import END_2025, VC_SOURCE, q, with_year_total
 
 from bot.facts.records import Facts
-from bot.quiz.questions.model import Question, freeze_params
+from bot.quiz.questions.model import PictureRequest, Question, freeze_params
 from bot.quiz.questions.registry import FAMILIES
 from bot.quiz.questions.validator import SOLVERS, validate
 
@@ -357,3 +357,52 @@ def test_disputed_date_is_not_shown(facts) -> None:
                                             "on the date)."), facts) == []
     shown = replace(tf, explanation="True. Indonesia recognized it on 15 November 1988.")
     assert "sources disagree" in problems_of(shown, facts)
+
+
+# --- declared parameters --------------------------------------------------------------------------
+
+def test_a_parameter_the_family_does_not_declare_is_refused(facts, arrivals_2012, peak) -> None:
+    stray = replace(arrivals_2012, params={"year": 2012, "yaer": 2013})
+    assert "parameter 'yaer' is not declared" in problems_of(stray, facts)
+    # A new year parameter can no longer slip past the not-a-year check by its name alone.
+    sneaky = replace(peak, id="peak_year:1999", params={"start": 1999})
+    assert "not declared" in problems_of(sneaky, facts)
+
+
+def test_a_declared_parameter_missing_or_of_the_wrong_kind(facts, arrivals_2012,
+                                                           two_years) -> None:
+    assert "params lack 'year'" in problems_of(replace(arrivals_2012, params={}), facts)
+    assert "should be a non-empty tuple" in problems_of(
+        replace(two_years, params={"years": 2009}), facts)
+    tf = tf_palestine("ESP", "Spain", LATEST, True)
+    assert "not an iso date" in problems_of(
+        replace(tf, params={"iso3": "ESP", "as_of": "9 Dec"}), facts)
+    assert "not a state" in problems_of(
+        replace(tf, params={"iso3": "", "as_of": LATEST.isoformat()}), facts)
+
+
+# --- the reveal's picture -------------------------------------------------------------------------
+
+def test_consistent_pictures_pass(facts, arrivals_2012, peak) -> None:
+    assert validate(replace(arrivals_2012, picture=PictureRequest.chart(highlight=2012)),
+                    facts) == []
+    assert validate(replace(peak, picture=PictureRequest.chart()), facts) == []
+    tf = tf_palestine("ESP", "Spain", LATEST, True)
+    assert validate(replace(tf, picture=PictureRequest.map_at(LATEST)), facts) == []
+
+
+def test_inconsistent_pictures_are_refused(facts, arrivals_2012, peak) -> None:
+    tf = tf_palestine("ESP", "Spain", LATEST, True)
+    wrong_day = replace(tf, picture=PictureRequest.map_at(dt.date(2024, 1, 1)))
+    assert "the map is dated 2024-01-01" in problems_of(wrong_day, facts)
+    assert "cannot reveal the arrivals chart" in problems_of(
+        replace(tf, picture=PictureRequest.chart()), facts)
+    assert "cannot reveal the recognition map" in problems_of(
+        replace(peak, picture=PictureRequest.map_at(END_2025)), facts)
+    bucket = replace(arrivals_2012, picture=PictureRequest.chart(highlight=2000))
+    assert "not a single calendar year" in problems_of(bucket, facts)
+    other = replace(arrivals_2012, picture=PictureRequest.chart(highlight=2009))
+    assert "not a year the question asks about" in problems_of(other, facts)
+    both = replace(arrivals_2012, picture=PictureRequest.chart(highlight=2012,
+                                                                span=(2011, 2012)))
+    assert "not both" in problems_of(both, facts)
