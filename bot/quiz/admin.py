@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.db._dialect import utcnow
+from bot.db.dialect import utcnow
 from bot.quiz.models import (
     Answer,
     ChannelRule,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db._dialect import insert
+from bot.db.dialect import insert
 from bot.metrics import Metrics
 from bot.quiz.models import Answer, Player
 

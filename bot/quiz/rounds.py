@@ -17,7 +17,7 @@ from typing import Protocol
 from sqlalchemy import Integer, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db._dialect import utcnow
+from bot.db.dialect import utcnow
 from bot.quiz import scoring
 from bot.quiz.answers import AnswerWriter, NewAnswer
 from bot.quiz.models import Answer, Player, QuizRound, RoundQuestion

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db._dialect import utcnow
+from bot.db.dialect import utcnow
 from bot.facts.records import Facts
 from bot.metrics import Metrics
 from bot.quiz import config as cfg
