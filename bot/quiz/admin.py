@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.db._dialect import utcnow
+from bot.db.dialect import utcnow
 from bot.quiz.models import (
     Answer,
     ChannelRule,
@@ -19,6 +19,7 @@ from bot.quiz.models import (
     PointsAdjustment,
     QuizRound,
     RoundQuestion,
+    RoundStatus,
 )
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,11 @@ async def record(engine: AsyncEngine, actor: Actor, action: str, detail: str) ->
         await _audit(conn, actor, action, detail)
 
 
-def _finished_rounds(guild_id: int):  # type: ignore[no-untyped-def]
+def _finished_rounds(guild_id: int) -> Select[int | None]:
     # Answers of a running round stay until it ends: deleting them would let a player
     # answer the open question a second time.
     return select(QuizRound.id).where(QuizRound.guild_id == guild_id,
-                                      QuizRound.status != "running")
+                                      QuizRound.status != RoundStatus.RUNNING)
 
 
 async def reset_leaderboard(engine: AsyncEngine, actor: Actor) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db._dialect import insert
+from bot.db.dialect import insert
 from bot.metrics import Metrics
 from bot.quiz.models import Answer, Player
 
@@ -102,14 +102,14 @@ class AnswerWriter:
                 index_elements=["round_id", "question_index", "user_id"])
             result = await conn.execute(
                 stmt.returning(Answer.round_id, Answer.question_index, Answer.user_id), rows)
-            inserted = {tuple(r) for r in result.all()}
+            inserted = {(int(r[0]), int(r[1]), int(r[2])) for r in result.all()}
             upsert = insert(conn, Player)
             await conn.execute(upsert.on_conflict_do_update(
                 index_elements=["guild_id", "user_id"],
                 set_={"display_name": upsert.excluded.display_name,
                       "updated_at": upsert.excluded.updated_at}), list(players.values()))
         self.batches += 1
-        return inserted  # type: ignore[return-value]
+        return inserted
 
     async def close(self) -> None:
         """Write everything already submitted, then stop."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db._dialect import insert, utcnow
+from bot.db.dialect import insert, utcnow
 from bot.quiz.models import ChannelRule, GuildSettings
 
 TOPIC_SETS = {"both": ("defectors", "recognition"), "defectors": ("defectors",),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db._dialect import utcnow
+from bot.db.dialect import utcnow
 from bot.quiz.models import Answer, Player, PointsAdjustment
 
 PER_PAGE = 10

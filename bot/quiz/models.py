@@ -4,15 +4,28 @@ player name snapshots, point adjustments and the moderator audit log."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-def _snowflake(primary_key: bool = False, **kwargs: object) -> Column:  # type: ignore[type-arg]
+class RoundStatus(enum.StrEnum):
+    """``quiz_round.status``. The column stores these values as plain strings (VARCHAR(12)),
+    so rows written before the enum existed read back unchanged."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    IDLE = "idle"
+    INTERRUPTED = "interrupted"
+
+
+def _snowflake(primary_key: bool = False, *, nullable: bool = False, index: bool | None = None,
+               unique: bool | None = None) -> Column[int]:
     # Discord ids exceed 32 bits: BIGINT on PostgreSQL (SQLite integers are 64-bit anyway).
-    return Column(BigInteger, primary_key=primary_key, autoincrement=False,
-                  nullable=kwargs.pop("nullable", False), **kwargs)  # type: ignore[arg-type]
+    return Column(BigInteger, primary_key=primary_key, autoincrement=False, nullable=nullable,
+                  index=index, unique=unique)
 
 
 class GuildSettings(SQLModel, table=True):
@@ -51,7 +64,9 @@ class QuizRound(SQLModel, table=True):
     question_count: int
     time_limit: int
     seed: int = Field(sa_column=_snowflake())
-    status: str = Field(max_length=12)  # running | finished | stopped | idle | interrupted
+    # A string column, not a database enum: SQLAlchemy's Enum would store the member names
+    # and, on PostgreSQL, need a type of its own; the values are the stored strings.
+    status: RoundStatus = Field(sa_type=String(12))
     end_reason: str | None = Field(default=None, max_length=200)
     start_message_id: int | None = Field(sa_column=_snowflake(nullable=True))
     started_at: dt.datetime

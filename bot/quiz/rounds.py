@@ -4,26 +4,27 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import enum
 import json
 import logging
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Integer, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db._dialect import utcnow
+from bot.db.dialect import utcnow
 from bot.quiz import scoring
 from bot.quiz.answers import AnswerWriter, NewAnswer
-from bot.quiz.models import Answer, Player, QuizRound, RoundQuestion
+from bot.quiz.clock import SYSTEM_CLOCK, Clock
+from bot.quiz.models import Answer, Player, QuizRound, RoundQuestion, RoundStatus
 from bot.quiz.questions.model import Question
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 SILENT_LIMIT = 3  # questions in a row with no answer before a round stops itself
 
@@ -34,6 +35,15 @@ class EndReason(enum.StrEnum):
     IDLE = "idle"
     SHUTDOWN = "shutdown"
     INTERRUPTED = "interrupted"
+
+    @property
+    def status(self) -> RoundStatus:
+        """The round's status once it ended this way (a shutdown counts as a stop)."""
+        return _STATUS_AFTER.get(self, RoundStatus.STOPPED)
+
+
+_STATUS_AFTER = {EndReason.FINISHED: RoundStatus.FINISHED, EndReason.IDLE: RoundStatus.IDLE,
+                 EndReason.INTERRUPTED: RoundStatus.INTERRUPTED}
 
 
 class AnswerStatus(enum.Enum):
@@ -47,6 +57,7 @@ class AnswerStatus(enum.Enum):
 class AnswerResult:
     status: AnswerStatus
     option: str | None = None
+    points: int = 0  # what a locked-in answer earned
 
 
 @dataclass
@@ -99,6 +110,46 @@ class RoundInfo:
     started_at: dt.datetime = field(default_factory=utcnow)
 
 
+@dataclass(frozen=True)
+class OpenQuestion:
+    """What judging an answer needs to know about a question, wherever that is known from:
+    the runner's memory, or the database for a round this process does not run."""
+
+    round_id: int
+    guild_id: int
+    index: int
+    difficulty: str
+    options: tuple[str, ...]
+    answer_index: int
+    time_limit: int
+
+    def has_option(self, option: int) -> bool:
+        return 0 <= option < len(self.options)
+
+
+async def lock_in(writer: AnswerWriter, question: OpenQuestion, user_id: int, display_name: str,
+                  option: int, *, elapsed: float, now: dt.datetime,
+                  streak: Callable[[], Awaitable[int]]) -> AnswerResult:
+    """The one answer path: closed after the time limit, else scored and written exactly once.
+
+    ``elapsed`` is seconds since the question was asked; ``streak`` gives the right answers in
+    a row just before this question, asked for only when the answer is right (the database
+    path pays a query for it)."""
+    if not question.has_option(option) or elapsed > question.time_limit:
+        return AnswerResult(AnswerStatus.CLOSED)
+    correct = option == question.answer_index
+    # Points follow from the stored milliseconds, so every row can be re-checked later.
+    elapsed_ms = int(elapsed * 1000)
+    pts = scoring.points(question.difficulty, elapsed_ms / 1000, question.time_limit,
+                         await streak()) if correct else 0
+    recorded = await writer.submit(NewAnswer(
+        question.round_id, question.index, question.guild_id, user_id, display_name, option,
+        correct, pts, elapsed_ms, now))
+    if not recorded:
+        return AnswerResult(AnswerStatus.ALREADY)
+    return AnswerResult(AnswerStatus.LOCKED_IN, question.options[option], pts)
+
+
 class Presenter(Protocol):
     """How a round is shown to people (implemented by the Discord cog)."""
 
@@ -115,8 +166,9 @@ class RoundRunner:
 
     def __init__(self, info: RoundInfo, engine: AsyncEngine, writer: AnswerWriter,
                  presenter: Presenter, draw: Callable[[], list[Question]], *,
-                 intermission: float, lead_in: float) -> None:
+                 intermission: float, lead_in: float, clock: Clock = SYSTEM_CLOCK) -> None:
         self.info = info
+        self.clock = clock
         self.draw = draw
         self.engine = engine
         self.writer = writer
@@ -142,17 +194,15 @@ class RoundRunner:
 
     async def _wait_or_stop(self, seconds: float) -> bool:
         """Sleep, unless the round is stopped first (returns True when stopped)."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), max(seconds, 0.0))
-        return self._stop.is_set()
+        return await self.clock.wait(self._stop, seconds)
 
     async def run(self) -> EndReason:
         reason = EndReason.FINISHED
         silent = 0
         try:
-            lead_in_ends = time.monotonic() + self.lead_in
+            lead_in_ends = self.clock.monotonic() + self.lead_in
             self.info.questions = self.draw()
-            if await self._wait_or_stop(lead_in_ends - time.monotonic()):
+            if await self._wait_or_stop(lead_in_ends - self.clock.monotonic()):
                 reason = self.stop_reason
             else:
                 for index, question in enumerate(self.info.questions):
@@ -182,10 +232,10 @@ class RoundRunner:
         return reason
 
     async def _ask(self, index: int, question: Question) -> QuestionOutcome:
-        asked_at = utcnow()
+        asked_at = self.clock.now()
         asked = AskedQuestion(index, question, asked_at,
                               asked_at + dt.timedelta(seconds=self.info.time_limit),
-                              time.monotonic())
+                              self.clock.monotonic())
         async with self.engine.begin() as conn:
             await conn.execute(RoundQuestion.__table__.insert().values(
                 round_id=self.info.round_id, index=index, question_id=question.id,
@@ -202,7 +252,7 @@ class RoundRunner:
                 await conn.execute(update(RoundQuestion).where(
                     RoundQuestion.round_id == self.info.round_id, RoundQuestion.index == index
                 ).values(message_id=asked.message_id))
-        remaining = self.info.time_limit - (time.monotonic() - asked.started)
+        remaining = self.info.time_limit - (self.clock.monotonic() - asked.started)
         aborted = await self._wait_or_stop(remaining)
         self.open = False
         await self._settled.wait()  # answers accepted before the buzzer are all written
@@ -230,54 +280,55 @@ class RoundRunner:
         if index != asked.index or not self.open:
             return AnswerResult(AnswerStatus.CLOSED)
         question = asked.question
-        if not 0 <= option < len(question.options):
+        judged = OpenQuestion(self.info.round_id, self.info.guild_id, index, question.difficulty,
+                              question.options, question.answer_index, self.info.time_limit)
+        if not judged.has_option(option):
             return AnswerResult(AnswerStatus.CLOSED)
         key = (index, user_id)
         if user_id in self._answers[index] or key in self._pending:
             return AnswerResult(AnswerStatus.ALREADY)
-        elapsed = time.monotonic() - asked.started
-        if elapsed > self.info.time_limit:
-            return AnswerResult(AnswerStatus.CLOSED)
-        correct = option == question.answer_index
-        # Points follow from the stored milliseconds, so every row can be re-checked later.
-        elapsed_ms = int(elapsed * 1000)
-        pts = scoring.points(question.difficulty, elapsed_ms / 1000, self.info.time_limit,
-                             self._streaks.get(user_id, 0)) if correct else 0
+
+        async def streak() -> int:  # this process saw every earlier question of the round
+            return self._streaks.get(user_id, 0)
+
         self._pending.add(key)
         self._settled.clear()
         try:
-            recorded = await self.writer.submit(NewAnswer(
-                self.info.round_id, index, self.info.guild_id, user_id, display_name, option,
-                correct, pts, elapsed_ms, utcnow()))
+            result = await lock_in(self.writer, judged, user_id, display_name, option,
+                                   elapsed=self.clock.monotonic() - asked.started,
+                                   now=self.clock.now(), streak=streak)
         finally:
             self._pending.discard(key)
             if not self._pending:
                 self._settled.set()
-        if not recorded:
-            return AnswerResult(AnswerStatus.ALREADY)
-        self._answers[index][user_id] = Scored(user_id, display_name, pts, option)
-        return AnswerResult(AnswerStatus.LOCKED_IN, question.options[option])
+        if result.status is AnswerStatus.LOCKED_IN:
+            self._answers[index][user_id] = Scored(user_id, display_name, result.points, option)
+        return result
 
     async def _end(self, reason: EndReason) -> None:
-        status = {EndReason.FINISHED: "finished", EndReason.IDLE: "idle"}.get(reason, "stopped")
         try:
             async with self.engine.begin() as conn:
                 await conn.execute(update(QuizRound).where(QuizRound.id == self.info.round_id)
-                                   .values(status=status, active_channel_id=None,
-                                           ended_at=utcnow(), end_reason=reason.value))
+                                   .values(status=reason.status, active_channel_id=None,
+                                           ended_at=self.clock.now(), end_reason=reason.value))
             board = await scoreboard(self.engine, self.info.round_id)
         except Exception:
             log.exception("round %s: could not record its end", self.info.round_id)
             board = []
         await self._safely(self.presenter.finish(self.info, board, reason, self.stopped_by))
 
-    async def _safely(self, call: object) -> int | None:
+    async def _safely(self, call: Awaitable[_T]) -> _T | None:
         """Presenting may fail (Discord is down, the channel is gone); the round goes on."""
         try:
-            return await call  # type: ignore[misc]
+            return await call
         except Exception:
             log.exception("round %s: presenting failed", self.info.round_id)
             return None
+
+
+# The answerer's last seen name. An outer join: a moderator's removal deletes the name but
+# keeps the member's answers in a round still running.
+_ANSWERER = (Player.guild_id == Answer.guild_id) & (Player.user_id == Answer.user_id)
 
 
 async def question_answers(engine: AsyncEngine, round_id: int, index: int) -> dict[int, Scored]:
@@ -285,8 +336,7 @@ async def question_answers(engine: AsyncEngine, round_id: int, index: int) -> di
         rows = (await conn.execute(
             select(Answer.user_id, Player.display_name, Answer.points, Answer.option_index)
             .select_from(Answer)
-            .join(Player, (Player.guild_id == Answer.guild_id) & (Player.user_id == Answer.user_id),
-                  isouter=True)
+            .join(Player, _ANSWERER, isouter=True)
             .where(Answer.round_id == round_id, Answer.question_index == index)
             .order_by(Answer.elapsed_ms))).all()
     return {int(u): Scored(int(u), name or str(u), int(p), int(o)) for u, name, p, o in rows}
@@ -311,8 +361,7 @@ async def scoreboard(engine: AsyncEngine, round_id: int) -> list[ScoreLine]:
             select(Answer.user_id, func.sum(Answer.points),
                    func.sum(cast(Answer.correct, Integer)), func.max(Player.display_name))
             .select_from(Answer)
-            .join(Player, (Player.guild_id == Answer.guild_id) & (Player.user_id == Answer.user_id),
-                  isouter=True)
+            .join(Player, _ANSWERER, isouter=True)
             .where(Answer.round_id == round_id)
             .group_by(Answer.user_id))).all()
     lines = [ScoreLine(int(u), name or str(u), int(p or 0), int(c or 0)) for u, p, c, name in rows]

@@ -15,21 +15,22 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db._dialect import utcnow
 from bot.facts.records import Facts
 from bot.metrics import Metrics
 from bot.quiz import config as cfg
-from bot.quiz import scoring
-from bot.quiz.answers import AnswerWriter, NewAnswer
-from bot.quiz.models import QuizRound, RoundQuestion
+from bot.quiz.answers import AnswerWriter
+from bot.quiz.clock import SYSTEM_CLOCK, Clock
+from bot.quiz.models import QuizRound, RoundQuestion, RoundStatus
 from bot.quiz.questions.generator import generate
 from bot.quiz.rounds import (
     AnswerResult,
     AnswerStatus,
     EndReason,
+    OpenQuestion,
     Presenter,
     RoundInfo,
     RoundRunner,
+    lock_in,
     streak_before,
 )
 
@@ -64,8 +65,9 @@ class Interrupted:
 class QuizService:
     def __init__(self, engine: AsyncEngine, facts: Callable[[], Facts], *,
                  metrics: Metrics | None = None, intermission: float = 4.0,
-                 lead_in: float = 3.0) -> None:
+                 lead_in: float = 3.0, clock: Clock = SYSTEM_CLOCK) -> None:
         self.engine = engine
+        self.clock = clock
         self.facts = facts
         self.metrics = metrics or Metrics()
         self.writer = AnswerWriter(engine, self.metrics)
@@ -92,10 +94,11 @@ class QuizService:
             return Refused(f"This server's moderators allow quiz questions on {allowed} only.")
         count = questions or config.default_questions
         seed = secrets.randbits(62)
+        now = self.clock.now()
         row = QuizRound(guild_id=guild_id, channel_id=channel_id, active_channel_id=channel_id,
                         starter_id=starter_id, topic=topic, difficulty=difficulty,
                         question_count=count, time_limit=config.time_limit, seed=seed,
-                        status="running", started_at=utcnow())
+                        status=RoundStatus.RUNNING, started_at=now)
         try:
             async with self.engine.begin() as conn:
                 result = await conn.execute(QuizRound.__table__.insert().values(
@@ -104,11 +107,12 @@ class QuizService:
         except IntegrityError:
             return await self._running_in(channel_id)
         info = RoundInfo(round_id, guild_id, channel_id, starter_id, topic, difficulty,
-                         config.time_limit, count, config.reveal_pictures)
+                         config.time_limit, count, config.reveal_pictures, started_at=now)
         facts = self.facts()
         runner = RoundRunner(info, self.engine, self.writer, presenter(info),
                              lambda: generate(facts, count, seed, topic, difficulty),
-                             intermission=self.intermission, lead_in=self.lead_in)
+                             intermission=self.intermission, lead_in=self.lead_in,
+                             clock=self.clock)
         self.runners[round_id] = runner
         self.metrics.active_rounds.set(len(self.runners))
         task = asyncio.create_task(runner.run(), name=f"quiz-round-{round_id}")
@@ -158,23 +162,22 @@ class QuizService:
                        RoundQuestion.payload)
                 .join(RoundQuestion, RoundQuestion.round_id == QuizRound.id)
                 .where(QuizRound.id == round_id, RoundQuestion.index == index))).first()
-        if row is None or row.status != "running":
+        if row is None or row.status != RoundStatus.RUNNING:
             return AnswerResult(AnswerStatus.ENDED)
-        now = utcnow()
-        options = json.loads(row.payload)["options"]
-        if row.revealed or now > row.deadline or not 0 <= option < len(options):
+        if row.revealed:
             return AnswerResult(AnswerStatus.CLOSED)
-        elapsed_ms = int((now - row.asked_at).total_seconds() * 1000)
-        correct = option == row.answer_index
-        streak = await streak_before(self.engine, round_id, user_id, index) if correct else 0
-        points = scoring.points(row.difficulty, elapsed_ms / 1000, row.time_limit,
-                                streak) if correct else 0
-        recorded = await self.writer.submit(NewAnswer(
-            round_id, index, int(row.guild_id), user_id, display_name, option, correct, points,
-            elapsed_ms, now))
-        if not recorded:
-            return AnswerResult(AnswerStatus.ALREADY)
-        return AnswerResult(AnswerStatus.LOCKED_IN, options[option])
+        question = OpenQuestion(round_id, int(row.guild_id), index, row.difficulty,
+                                tuple(json.loads(row.payload)["options"]), row.answer_index,
+                                row.time_limit)
+
+        async def streak() -> int:  # earlier answers may come from another process: ask the DB
+            return await streak_before(self.engine, round_id, user_id, index)
+
+        # The deadline is asked_at + time_limit, so past it means elapsed > time_limit.
+        now = self.clock.now()
+        return await lock_in(self.writer, question, user_id, display_name, option,
+                             elapsed=(now - row.asked_at).total_seconds(), now=now,
+                             streak=streak)
 
     async def stop(self, round_id: int, by: int | None, reason: EndReason = EndReason.STOPPED
                    ) -> bool:
@@ -195,7 +198,7 @@ class QuizService:
         async with self.engine.begin() as conn:
             rows = (await conn.execute(select(QuizRound.id, QuizRound.guild_id,
                                               QuizRound.channel_id).where(
-                QuizRound.status == "running"))).all()
+                QuizRound.status == RoundStatus.RUNNING))).all()
             mine = [r for r in rows if owns(int(r[1])) and int(r[0]) not in self.runners]
             closed = []
             for round_id, guild_id, channel_id in mine:
@@ -203,8 +206,8 @@ class QuizService:
                     RoundQuestion.round_id == round_id, RoundQuestion.revealed.is_(False)))
                 ).scalar()
                 await conn.execute(update(QuizRound).where(QuizRound.id == round_id).values(
-                    status="interrupted", active_channel_id=None, ended_at=utcnow(),
-                    end_reason=EndReason.INTERRUPTED.value))
+                    status=EndReason.INTERRUPTED.status, active_channel_id=None,
+                    ended_at=self.clock.now(), end_reason=EndReason.INTERRUPTED.value))
                 closed.append(Interrupted(int(round_id), int(guild_id), int(channel_id),
                                           int(open_q) if open_q else None))
         return closed
