@@ -72,6 +72,19 @@ def freeze_params(params: Mapping[str, ParamValue]) -> Mapping[str, ParamValue]:
     return MappingProxyType(frozen)
 
 
+# FACT KEYS, the shared vocabulary of ``subjects`` / ``asks`` / ``reveals`` (strings, so a
+# round's history can store them):
+#   defectors: "arrivals:<year>" (a single year's total), "women:<year>", "men:<year>",
+#     "cumulative:<year>" (the running total at the end of that year), "span:<a>-<b>" (a span's
+#     total), "rank:<year>", "extreme:<peak|lowest|largest_fall|largest_rise>[:<a>-<b>]",
+#     "bucket:<label>" (MOU's ~1998, 1999-2001, 2023-H1 rows);
+#   recognition: "israel:<ISO3>", "palestine:<ISO3>" (a state's status),
+#     "israel_date:<ISO3>", "palestine_date:<ISO3>" (its recognition date),
+#     "relations:<ISO3>", "count:<israel|palestine|both|...>@<date>", "group:<name>";
+#   articles: "article:<row key>";
+#   subjects additionally: "year:<year>", "state:<ISO3>", "span:<a>-<b>", "date:<date>".
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str  # family plus parameters, e.g. "arrivals_in_year:2012"
@@ -91,6 +104,15 @@ class Question:
     )
     # The reveal's picture; None where no picture helps (e.g. facts from an article's text).
     picture: PictureRequest | None = None
+    # What a round's selector needs to keep a round fair (see FACT KEYS below):
+    # ``subjects``: what the question is about ("year:2010", "state:TTO", "span:2005-2010"):
+    #   a round never asks two questions on one subject;
+    # ``asks``: the facts its answer rests on; ``reveals``: the facts its explanation, reveal
+    #   and picture state. A question whose ``asks`` meet the ``asks`` or ``reveals`` of an
+    #   earlier question in the same round would be given away, so it is not drawn.
+    subjects: frozenset[str] = frozenset()
+    asks: frozenset[str] = frozenset()
+    reveals: frozenset[str] = frozenset()
 
     @property
     def answer(self) -> str:
