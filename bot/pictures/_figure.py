@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure, SubFigure
 from PIL import Image
 
 DPI = 100  # figure inches × 100 = pixels, so sizes in the code read as pixels / 100
@@ -31,6 +31,16 @@ def new_figure(width_px: int, height_px: int) -> Figure:
     fig = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor=PAGE)
     FigureCanvasAgg(fig)  # explicit Agg canvas: never touches pyplot or a GUI backend
     return fig
+
+
+def renderer_of(fig: Figure | SubFigure) -> RendererAgg:
+    """The Agg renderer of a figure made by :func:`new_figure`, to measure text before drawing.
+
+    matplotlib types ``figure.canvas`` as the base canvas, which has no renderer; ours is
+    always Agg (see :func:`new_figure`), and checking that beats ignoring the type."""
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    return canvas.get_renderer()
 
 
 def to_png(fig: Figure) -> bytes:

@@ -15,6 +15,8 @@ from matplotlib.backend_bases import RendererBase
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
+from bot.pictures._figure import renderer_of
+
 PAD_PX = 4.0  # clear space kept around every placed label
 STEP_PX = 3.0  # how finely candidate heights are tried
 
@@ -43,7 +45,7 @@ def place_annotation(
     text stays inside the axes, rising in small steps. Returns the text's box, or ``None`` if
     nothing fits below the top of the axes (the caller then raises the y-limit and retries).
     """
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[union-attr]
+    renderer = renderer_of(ax.figure)
     to_data = ax.transData.inverted()
     axes_box = ax.get_window_extent(renderer)
     anchor_x, anchor_y = ax.transData.transform(note.xy)
@@ -79,7 +81,7 @@ def settle_label(ax: Axes, label: Annotation, obstacles: Sequence[Bbox],
     would otherwise run into the y tick labels), then lifted until it touches no obstacle.
     The padding is small: a label a little wider than its bar may reach into the gaps.
     """
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[union-attr]
+    renderer = renderer_of(ax.figure)
     points_per_px = 72 / ax.figure.dpi
     axes_box = ax.get_window_extent(renderer)
     dx_pt, dy_pt = label.xyann

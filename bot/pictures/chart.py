@@ -20,7 +20,16 @@ from matplotlib.transforms import Bbox
 
 from bot.facts.defectors import MOU_NAME
 from bot.facts.records import DefectorPeriod, Facts, PeriodKind
-from bot.pictures._figure import FONT, INK, MUTED, PAGE, hex_colour, new_figure, to_png
+from bot.pictures._figure import (
+    FONT,
+    INK,
+    MUTED,
+    PAGE,
+    hex_colour,
+    new_figure,
+    renderer_of,
+    to_png,
+)
 from bot.pictures._placement import place_annotation, settle_label
 
 RGB = tuple[int, int, int]
@@ -143,9 +152,9 @@ def build_defectors_chart(
         labels[top.last_year] = f"Highest shown\n{top.total:,}" if len(shown) > 1 else \
             f"{top.total:,}"
     latest = facts.years[-1].last_year
-    for year in (highlight_year, latest):
-        if year in totals and year not in notes_text:
-            labels.setdefault(year, f"{totals[year]:,}")
+    for wanted in (highlight_year, latest):
+        if wanted is not None and wanted in totals and wanted not in notes_text:
+            labels.setdefault(wanted, f"{totals[wanted]:,}")
     value_labels = [
         ax.annotate(text, xy=(year, totals[year]), xytext=(0, _LABEL_LIFT_PT),
                     textcoords="offset points", ha="center", va="bottom", fontsize=10,
@@ -201,7 +210,7 @@ def _style_axes(ax: Axes, years: list[int]) -> None:
 def _arrange(ax: Axes, bars: list[Rectangle], labels: list[Annotation],
              notes: list[Annotation]) -> None:
     """Place value labels, then notes, so nothing overlaps; raise the y-limit if it must."""
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[union-attr]
+    renderer = renderer_of(ax.figure)
     for _ in range(8):
         top = ax.get_window_extent(renderer).y1
         obstacles: list[Bbox] = [b.get_window_extent(renderer) for b in bars]
@@ -212,11 +221,11 @@ def _arrange(ax: Axes, bars: list[Rectangle], labels: list[Annotation],
             obstacles.append(box)
             fits &= box.y1 <= top
         for note in notes:
-            box = place_annotation(ax, note, obstacles) if fits else None
-            if box is None:
+            placed = place_annotation(ax, note, obstacles) if fits else None
+            if placed is None:
                 fits = False
                 break
-            obstacles.append(box)
+            obstacles.append(placed)
         if fits:
             for label in labels:  # the leader line only helps a label lifted off its bar
                 if label.arrow_patch is not None:

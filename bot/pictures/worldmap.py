@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -234,7 +235,8 @@ def build_recognition_map(facts: Facts, as_of: dt.date) -> Figure:
              f"The {len(statuses)} UN member states as of {_long_date(as_of)}",
              ha="center", va="top", fontsize=12, color=MUTED, family=FONT)
 
-    handles = [Patch(facecolor=hex_colour(PALETTE[c]), edgecolor="none") for c in Category]
+    # Patches for the categories, then a dot marker: the legend takes any artist.
+    handles: list[Artist] = [Patch(facecolor=hex_colour(PALETTE[c]), edgecolor="none") for c in Category]
     labels = [f"{LEGEND_LABELS[c]}: {counts[c.value]:,}" for c in Category]
     handles.append(Patch(facecolor=grey, edgecolor="none"))
     labels.append("Not a UN member state")

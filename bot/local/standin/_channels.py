@@ -8,11 +8,12 @@ from typing import Any
 from aiohttp import web
 
 from bot.local.standin import rules
+from bot.local.standin._messages import MessagesMixin
 
 
-class ChannelsMixin:
-    messages: dict[int, dict[str, Any]]
-    attachments: dict[int, tuple[str, bytes]]
+class ChannelsMixin(MessagesMixin):
+    """Channel messages are stored messages: sending, editing and deleting them go through
+    :class:`MessagesMixin`."""
 
     async def _get_channel(self, request: web.Request) -> web.Response:
         channel = self.channel(int(request.match_info["cid"]))

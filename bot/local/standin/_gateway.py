@@ -10,23 +10,13 @@ from typing import Any
 import orjson
 from aiohttp import WSMsgType, web
 
-from bot.local.standin.objects import Guild, User
+from bot.local.standin._base import StandInBase
+from bot.local.standin.objects import Guild
 from bot.local.standin.state import PRIVILEGED_INTENTS, GatewaySession, _send
 from bot.shards import shard_of
 
 
-class GatewayMixin:
-    token: str
-    application_id: int
-    bot_user: User
-    guilds: dict[int, Guild]
-    sessions: dict[str, GatewaySession]
-    shard_count: int
-
-    @property
-    def gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/"  # type: ignore[attr-defined]
-
+class GatewayMixin(StandInBase):
     async def _gateway_url(self, request: web.Request) -> web.Response:
         return self._json({"url": self.gateway_url})
 

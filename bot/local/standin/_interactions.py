@@ -10,6 +10,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.local.standin import permissions, rules
+from bot.local.standin._gateway import GatewayMixin
+from bot.local.standin._messages import MessagesMixin
 from bot.local.standin.objects import Channel, Guild, User, member_payload
 from bot.local.standin.snowflake import snowflake
 from bot.local.standin.state import (
@@ -27,11 +29,8 @@ from bot.local.standin.state import (
 )
 
 
-class InteractionsMixin:
-    application_id: int
-    interactions: dict[int, Interaction]
-    _by_token: dict[str, Interaction]
-    messages: dict[int, dict[str, Any]]
+class InteractionsMixin(GatewayMixin, MessagesMixin):
+    """Interactions arrive over the gateway and are answered with stored messages."""
 
     async def create_interaction(self, *, itype: int, data: dict[str, Any], user: User,
                                  guild: Guild | None, channel: Channel,
@@ -178,9 +177,10 @@ class InteractionsMixin:
             if broken:
                 return self._error(400, 50035, "Invalid Form Body", broken, where)
             flags = (body.get("flags") or 0) & (rules.EPHEMERAL | rules.SUPPRESS_EMBEDS)
-            if interaction.response_type == DEFERRED_MESSAGE and self._loading(interaction):
+            original = self._loading_original(interaction) \
+                if interaction.response_type == DEFERRED_MESSAGE else None
+            if original is not None:
                 # Discord turns the first follow-up after a deferral into the original response.
-                original = self.messages[interaction.original_id]  # type: ignore[index]
                 return self._json(self._public(self._edit_message(original, body, files)))
             message = self._store_message(channel_id=interaction.channel_id,
                                           guild_id=interaction.guild_id, body=body,
@@ -191,9 +191,10 @@ class InteractionsMixin:
         finally:
             self._notify(interaction)
 
-    def _loading(self, interaction: Interaction) -> bool:
+    def _loading_original(self, interaction: Interaction) -> dict[str, Any] | None:
+        """The deferred response still showing "thinking…", if it is."""
         original = self.messages.get(interaction.original_id or 0)
-        return bool(original and original["flags"] & rules.LOADING)
+        return original if original and original["flags"] & rules.LOADING else None
 
     def _webhook_target(self, interaction: Interaction, mid: str) -> dict[str, Any] | None:
         if mid == "@original":

@@ -7,19 +7,13 @@ import re
 from typing import Any
 
 from bot.local.standin import rules
-from bot.local.standin.objects import User, message_payload
+from bot.local.standin._base import StandInBase
+from bot.local.standin.objects import message_payload
 from bot.local.standin.snowflake import snowflake
-from bot.local.standin.state import ATTACHMENT_LIMIT, MessageListener
+from bot.local.standin.state import ATTACHMENT_LIMIT
 
 
-class MessagesMixin:
-    bot_user: User
-    users: dict[int, User]
-    messages: dict[int, dict[str, Any]]
-    attachments: dict[int, tuple[str, bytes]]
-    pings: list[dict[str, Any]]
-    listeners: list[MessageListener]
-    application_id: int
+class MessagesMixin(StandInBase):
 
     def _store_message(self, *, channel_id: int, guild_id: int | None, body: dict[str, Any],
                        files: list[tuple[str, bytes]], flags: int = 0, msg_type: int = 0,

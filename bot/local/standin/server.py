@@ -1,13 +1,12 @@
 """The stand-in's HTTP and gateway server (aiohttp, 127.0.0.1, ephemeral port): routing,
 authentication, fault injection, login and command sync. Gateway, interactions, channel
-messages and message storage live in the mixins beside it."""
+messages and message storage live in the mixins beside it; the state and helpers they
+all use live in ``_base.StandInBase``."""
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
-import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,7 +19,7 @@ from bot.local.standin._channels import ChannelsMixin
 from bot.local.standin._gateway import GatewayMixin
 from bot.local.standin._interactions import InteractionsMixin
 from bot.local.standin._messages import MessagesMixin
-from bot.local.standin.objects import Channel, Guild, Role, User
+from bot.local.standin.objects import Guild, Role, User
 from bot.local.standin.snowflake import snowflake
 from bot.local.standin.state import (
     _CURRENT,
@@ -29,46 +28,16 @@ from bot.local.standin.state import (
     DEFERRED_UPDATE,
     RECORD,
     Fault,
-    GatewaySession,
     Interaction,
-    MessageListener,
     Request,
     Violation,
 )
 
 __all__ = ["DEFERRED_MESSAGE", "DEFERRED_UPDATE", "Interaction", "StandIn", "Violation"]
 
-log = logging.getLogger(__name__)
 
-
-class StandIn(GatewayMixin, InteractionsMixin, ChannelsMixin, MessagesMixin):
+class StandIn(InteractionsMixin, ChannelsMixin, GatewayMixin, MessagesMixin):
     """A strict local Discord for one bot application."""
-
-    def __init__(self, *, token: str | None = None, bot_name: str = "factquiz") -> None:
-        # Shaped like a real token (long, no spaces) so the bot's settings accept it.
-        self.token = token or f"standin.{secrets.token_hex(16)}"
-        self.application_id = snowflake()
-        self.bot_user = User(self.application_id, bot_name, bot=True)
-        self.owner = User(snowflake(), "owner", "Owner")
-        self.users: dict[int, User] = {self.bot_user.id: self.bot_user, self.owner.id: self.owner}
-        self.guilds: dict[int, Guild] = {}
-        self.global_commands: list[dict[str, Any]] = []
-        self.guild_commands: dict[int, list[dict[str, Any]]] = {}
-        self.messages: dict[int, dict[str, Any]] = {}
-        self.attachments: dict[int, tuple[str, bytes]] = {}
-        self.interactions: dict[int, Interaction] = {}
-        self._by_token: dict[str, Interaction] = {}
-        self.requests: list[Request] = []
-        self.violations: list[Violation] = []
-        self.pings: list[dict[str, Any]] = []  # messages that would have notified someone
-        self.sessions: dict[str, GatewaySession] = {}
-        self.shard_count = 1
-        self.faults: list[Fault] = []
-        self.listeners: list[MessageListener] = []
-        self.command_syncs = 0
-        self._runner: web.AppRunner | None = None
-        self.port = 0
-        self._member_perms: dict[tuple[int, int], int] = {}
 
     async def start(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -103,10 +72,7 @@ class StandIn(GatewayMixin, InteractionsMixin, ChannelsMixin, MessagesMixin):
         # A large backlog: bursts of new connections (load tests) are otherwise dropped.
         site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=4096)
         await site.start()
-        server = site._server
-        assert server is not None
-        assert server.sockets
-        self.port = server.sockets[0].getsockname()[1]
+        self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         for session in self.sessions.values():
@@ -116,14 +82,6 @@ class StandIn(GatewayMixin, InteractionsMixin, ChannelsMixin, MessagesMixin):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def api_url(self) -> str:
-        return self.base_url + API
 
     def add_guild(self, name: str = "Test Server", channels: tuple[str, ...] = ("general",),
                   owner: User | None = None, guild_id: int | None = None) -> Guild:
@@ -146,15 +104,6 @@ class StandIn(GatewayMixin, InteractionsMixin, ChannelsMixin, MessagesMixin):
     def set_permissions(self, guild: Guild, user: User, perms: int) -> None:
         self._member_perms[(guild.id, user.id)] = perms
 
-    def member_permissions(self, guild_id: int, user_id: int) -> int:
-        return self._member_perms.get((guild_id, user_id), permissions.MEMBER)
-
-    def channel(self, channel_id: int) -> Channel | None:
-        for guild in self.guilds.values():
-            if channel_id in guild.channels:
-                return guild.channels[channel_id]
-        return None
-
     def commands_for(self, guild_id: int | None) -> list[dict[str, Any]]:
         extra = self.guild_commands.get(guild_id, []) if guild_id is not None else []
         return [*self.global_commands, *extra]
@@ -175,30 +124,6 @@ class StandIn(GatewayMixin, InteractionsMixin, ChannelsMixin, MessagesMixin):
         """Answer the next ``times`` matching requests with ``status`` instead."""
         self.faults.append(Fault(method.upper(), re.compile(path), status, times,
                                  body or {"message": "injected", "code": 0}, headers or {}))
-
-    def violation(self, rule: str, where: str) -> Violation:
-        record = _CURRENT.get(None)
-        v = Violation(rule, where, record.interaction_id if record is not None else None)
-        self.violations.append(v)
-        log.error("stand-in refused: %s", v)
-        return v
-
-    @staticmethod
-    def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-        # Exactly "application/json": discord.py's login fails on "; charset=utf-8".
-        return web.Response(body=orjson.dumps(data), status=status,
-                            headers={"Content-Type": "application/json", **(headers or {})})
-
-    def _error(self, status: int, code: int, message: str, rules_broken: list[str] | None = None,
-               where: str = "") -> web.Response:
-        for rule in rules_broken or [message]:
-            self.violation(rule, where)
-        body: dict[str, Any] = {"code": code, "message": message}
-        if rules_broken:
-            body["message"] = f"{message}: " + "; ".join(rules_broken)
-            body["errors"] = {"_errors": [{"code": "STANDIN_RULE", "message": r}
-                                          for r in rules_broken]}
-        return self._json(body, status)
 
     def _wrap(self, handler: Callable[..., Awaitable[web.Response]]) -> Any:
         async def run(request: web.Request) -> web.Response:
@@ -230,33 +155,6 @@ class StandIn(GatewayMixin, InteractionsMixin, ChannelsMixin, MessagesMixin):
         return self._error(404, 0, f"unknown endpoint {request.method} {request.path}",
                            where="routing")
 
-    async def _read_body(self, request: web.Request) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
-        if request.content_type.startswith("multipart/"):
-            payload: dict[str, Any] = {}
-            files: list[tuple[str, bytes]] = []
-            reader = await request.multipart()
-            async for part in reader:
-                if part.name == "payload_json":
-                    payload = orjson.loads(await part.text())
-                else:
-                    files.append((part.filename or "file", bytes(await part.read())))
-            return payload, files
-        raw = await request.read()
-        return (orjson.loads(raw) if raw else {}), []
-
-    def _record(self, request: web.Request, body: Any, files: list[tuple[str, bytes]],
-                interaction: Interaction | None) -> Request:
-        rec = request[RECORD]
-        rec.body, rec.files = body, files
-        if interaction is not None:
-            rec.interaction_id = interaction.id
-            interaction.requests.append(rec)
-        return rec
-
-    def _notify(self, interaction: Interaction | None) -> None:
-        if interaction is not None:
-            interaction.changed.set()
-
     async def _me(self, request: web.Request) -> web.Response:
         return self._json({**self.bot_user.payload(), "verified": True, "mfa_enabled": False,
                            "flags": 0, "bot": True})
@@ -284,7 +182,9 @@ class StandIn(GatewayMixin, InteractionsMixin, ChannelsMixin, MessagesMixin):
     async def _put_commands(self, request: web.Request) -> web.Response:
         if int(request.match_info["app"]) != self.application_id:
             return self._error(403, 50001, "Missing Access", where=request.path)
-        body, _ = await self._read_body(request)
+        # A JSON list of commands, never multipart: not a message body.
+        raw = await request.read()
+        body: list[dict[str, Any]] = orjson.loads(raw) if raw else []
         self._record(request, body, [], None)
         broken = [r for cmd in body for r in rules.check_command(cmd)]
         names = [(c.get("type", 1), c.get("name")) for c in body]
