@@ -11,16 +11,44 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 log = logging.getLogger(__name__)
+
+# The one way the Discord layer types an interaction: its client is the bot, so
+# ``interaction.client.services`` type-checks. A real alias (not only a TYPE_CHECKING name),
+# because discord.py evaluates the annotations of command callbacks at run time.
+Interaction: TypeAlias = discord.Interaction["FactQuiz"]
+
+APOLOGY = "Something went wrong — it has been logged."
 
 WATCHDOG = 2.0  # seconds of silence before the bot acknowledges on its own
 # Discord refuses an initial response after 3 s; past this age (with a margin for clock
 # skew) a reply is wasted work, and under overload wasted work is what makes things worse.
 RESPONSE_WINDOW = 3.5
+
+
+class Refusal(app_commands.AppCommandError):
+    """The user's input or situation, not a bug: the tree's error handler shows ``message``
+    privately and records the interaction as refused (a transformer or a check raises it)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def record_interaction(interaction: Interaction, name: str, outcome: str) -> None:
+    """One structured log line and the metrics for a handled interaction."""
+    seconds = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    log.info("interaction=%s command=%s outcome=%s ms=%.1f guild=%s user=%s", interaction.id,
+             name, outcome, seconds * 1000, interaction.guild_id, interaction.user.id)
+    interaction.client.services.metrics.observe(name, outcome, seconds)
 
 
 def _lock(interaction: discord.Interaction) -> asyncio.Lock:
