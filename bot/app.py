@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.reply import APOLOGY, Refusal, guard, record_interaction, release, send_ephemeral
+from bot.reply import APOLOGY, Interaction, Refusal, guard, record_interaction, release, send_ephemeral
 from bot.services import Services
 from bot.shards import shard_of
 
@@ -37,16 +37,16 @@ def extensions(package: str = COGS) -> list[str]:
     return sorted(found)
 
 
-class FactQuizTree(app_commands.CommandTree):
+class FactQuizTree(app_commands.CommandTree["FactQuiz"]):
     """Answers every failure ephemerally, so no user ever sees "The application did not
     respond" or a traceback; unexpected errors are logged with the interaction id."""
 
-    async def interaction_check(self, interaction: discord.Interaction[FactQuiz]) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         if interaction.type is discord.InteractionType.application_command:
             guard(interaction)  # a slow command is acknowledged before Discord gives up
         return True
 
-    async def on_error(self, interaction: discord.Interaction[FactQuiz],
+    async def on_error(self, interaction: Interaction,
                        error: app_commands.AppCommandError) -> None:
         release(interaction)
         command = interaction.command.qualified_name if interaction.command else "?"
@@ -81,7 +81,7 @@ def _polite(error: app_commands.AppCommandError) -> str | None:
 class FactQuiz(commands.Bot):
     """Everything the bot adds to discord.py, for the plain and the sharded client alike.
 
-    The one type by which cogs reach the bot: ``discord.Interaction[FactQuiz]`` and
+    The one type by which cogs reach the bot: ``Interaction`` and
     ``self.bot: FactQuiz`` (imported under ``TYPE_CHECKING``, RoboDanny's way), so
     ``interaction.client.services`` type-checks without a cast. It is a real base class,
     not a union or a Protocol: :class:`ShardedFactQuizBot` derives from it *and* from
@@ -107,7 +107,7 @@ class FactQuiz(commands.Bot):
         )
         self.services = services
 
-    async def on_app_command_completion(self, interaction: discord.Interaction[FactQuiz],
+    async def on_app_command_completion(self, interaction: Interaction,
                                         command: app_commands.Command[Any, ..., Any]
                                         | app_commands.ContextMenu) -> None:
         release(interaction)

@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 # ``interaction.client.services`` type-checks. A real alias (not only a TYPE_CHECKING name),
 # because discord.py evaluates the annotations of command callbacks at run time.
 Interaction: TypeAlias = discord.Interaction["FactQuiz"]
+# What discord.py's own hooks (an item's callback, interaction_check and from_custom_id, a
+# cog's interaction_check, a transformer) are declared to take: their base signatures accept
+# any client, so an override may not narrow them (Liskov). Overrides take this at the
+# boundary and hand it on as ``Interaction``: the dispatching client is always the bot.
+HookInteraction: TypeAlias = discord.Interaction[Any]
 
 APOLOGY = "Something went wrong — it has been logged."
 
@@ -52,7 +57,8 @@ def record_interaction(interaction: Interaction, name: str, outcome: str) -> Non
 
 
 def _lock(interaction: discord.Interaction) -> asyncio.Lock:
-    return interaction.extras.setdefault("reply_lock", asyncio.Lock())
+    lock: asyncio.Lock = interaction.extras.setdefault("reply_lock", asyncio.Lock())
+    return lock
 
 
 def too_late(interaction: discord.Interaction) -> bool:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.cogs._items import Button
-from bot.reply import Interaction, respond, send_ephemeral, update
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, update
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -59,8 +59,9 @@ class ConfirmButton(Button,
         self.guild_id, self.user_id, self.until = guild_id, user_id, until
 
     @classmethod
-    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ConfirmButton:
+        assert isinstance(item, discord.ui.Button)  # the template matches buttons only
         return cls(match["action"], match["answer"], int(match["guild"]), int(match["user"]),
                    int(match["until"]), item.label or "", item.style)
 

@@ -8,7 +8,15 @@ from typing import Any
 
 import discord
 
-from bot.reply import APOLOGY, Interaction, guard, record_interaction, release, send_ephemeral
+from bot.reply import (
+    APOLOGY,
+    HookInteraction,
+    Interaction,
+    guard,
+    record_interaction,
+    release,
+    send_ephemeral,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +33,7 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
     async def handle(self, interaction: Interaction) -> None:
         raise NotImplementedError
 
-    async def interaction_check(self, interaction: Interaction, /) -> bool:
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
         # discord.py drops a click silently when this raises: answer the failure here.
         try:
             allowed = await self.check(interaction)
@@ -36,7 +44,7 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
             record_interaction(interaction, self.name, "refused")
         return allowed
 
-    async def callback(self, interaction: Interaction) -> None:
+    async def callback(self, interaction: HookInteraction) -> None:
         guard(interaction, component=True)
         try:
             await self.handle(interaction)

@@ -17,7 +17,7 @@ from bot.cogs._pictures import reply_with_picture
 from bot.facts import defectors as core
 from bot.facts.defectors import fmt, signed, signed_pct
 from bot.facts.records import DefectorPeriod, Facts
-from bot.reply import Interaction, respond, send_ephemeral
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -141,7 +141,7 @@ class ChartButton(Button,
         self.year = year
 
     @classmethod
-    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ChartButton:
         return cls(int(match["year"]))
 

@@ -16,7 +16,7 @@ from bot.cogs._audit import actor
 from bot.cogs._embeds import EmbedColour, plural, user_text
 from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
-from bot.reply import Interaction, respond, send_ephemeral
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -52,7 +52,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         self.bot = bot
         super().__init__()
 
-    async def interaction_check(self, interaction: Interaction) -> bool:
+    async def interaction_check(self, interaction: HookInteraction) -> bool:
         # The server-side check: Discord's default_permissions can be changed by server admins.
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])

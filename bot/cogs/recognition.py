@@ -19,7 +19,7 @@ from bot.facts import recognition as core
 from bot.facts.names import NotMember, Resolved, Unknown
 from bot.facts.recognition import AsOfError, CountryView, StateStatus
 from bot.facts.records import SNAPSHOT_DATE, Category, Facts, IsraelStatus
-from bot.reply import Interaction, Refusal, respond, send_ephemeral, update
+from bot.reply import HookInteraction, Interaction, Refusal, respond, send_ephemeral, update
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -48,7 +48,7 @@ class AsOf(app_commands.Transformer):
     answer for becomes a :class:`~bot.reply.Refusal`, which the tree's error handler shows
     privately; the command body only ever sees a valid date."""
 
-    async def transform(self, interaction: Interaction, value: str) -> dt.date:
+    async def transform(self, interaction: HookInteraction, value: str) -> dt.date:
         try:
             return core.parse_as_of(value, interaction.client.services.facts.facts)
         except AsOfError as exc:
@@ -187,8 +187,9 @@ class ListPageButton(Button,
         self.category, self.as_of, self.page = category, as_of, page
 
     @classmethod
-    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ListPageButton:
+        assert isinstance(item, discord.ui.Button)  # the template matches buttons only
         as_of = dt.datetime.strptime(match["date"], "%Y%m%d").date()
         return cls(Category(match["cat"]), as_of, int(match["page"]), item.label or "")
 

@@ -22,7 +22,7 @@ from bot.quiz.rounds import (
     RoundInfo,
     ScoreLine,
 )
-from bot.reply import Interaction, respond, send_ephemeral, too_late
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, too_late
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class AnswerButton(Button,
         self.round_id, self.index, self.option = round_id, index, option
 
     @classmethod
-    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> AnswerButton:
         return cls(int(match["round"]), int(match["index"]), int(match["option"]))
 
