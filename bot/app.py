@@ -2,44 +2,51 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.reply import guard, release, send_ephemeral
+from bot.reply import APOLOGY, Interaction, Refusal, guard, record_interaction, release, send_ephemeral
 from bot.services import Services
 from bot.shards import shard_of
 
+__all__ = ["APOLOGY", "AnyBot", "FactQuiz", "FactQuizBot", "ShardedFactQuizBot",
+           "extensions", "make_bot"]  # APOLOGY: re-exported for the tests and benchmarks
+
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.about", "bot.cogs.defectors", "bot.cogs.recognition", "bot.cogs.quiz",
-              "bot.cogs.leaderboard", "bot.cogs.quizadmin")
-APOLOGY = "Something went wrong — it has been logged."
+COGS = "bot.cogs"
 
 
-def record_interaction(interaction: discord.Interaction, name: str, outcome: str) -> None:
-    """One structured log line and the metrics for a handled interaction."""
-    seconds = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    log.info("interaction=%s command=%s outcome=%s ms=%.1f guild=%s user=%s", interaction.id,
-             name, outcome, seconds * 1000, interaction.guild_id, interaction.user.id)
-    services = getattr(interaction.client, "services", None)
-    if services is not None:
-        services.metrics.observe(name, outcome, seconds)
+def extensions(package: str = COGS) -> list[str]:
+    """Every public module or package directly under ``package`` that has a ``setup()``.
+
+    Adding a cog is adding its file; ``_private`` helpers (and a feature folder's own
+    modules, which its ``__init__`` sets up) are never loaded as extensions."""
+    found = []
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__, f"{package}."):
+        if info.name.rpartition(".")[2].startswith("_"):
+            continue
+        if callable(getattr(importlib.import_module(info.name), "setup", None)):
+            found.append(info.name)
+    return sorted(found)
 
 
-class FactQuizTree(app_commands.CommandTree):
+class FactQuizTree(app_commands.CommandTree["FactQuiz"]):
     """Answers every failure ephemerally, so no user ever sees "The application did not
     respond" or a traceback; unexpected errors are logged with the interaction id."""
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         if interaction.type is discord.InteractionType.application_command:
             guard(interaction)  # a slow command is acknowledged before Discord gives up
         return True
 
-    async def on_error(self, interaction: discord.Interaction,
+    async def on_error(self, interaction: Interaction,
                        error: app_commands.AppCommandError) -> None:
         release(interaction)
         command = interaction.command.qualified_name if interaction.command else "?"
@@ -54,6 +61,8 @@ class FactQuizTree(app_commands.CommandTree):
 
 def _polite(error: app_commands.AppCommandError) -> str | None:
     """The answer for errors that are the user's situation, not a bug."""
+    if isinstance(error, Refusal):
+        return error.message
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in servers only."
     if isinstance(error, app_commands.MissingPermissions):
@@ -69,8 +78,19 @@ def _polite(error: app_commands.AppCommandError) -> str | None:
     return None
 
 
-class _FactQuiz:
-    """Everything the bot adds to discord.py, for the plain and the sharded client alike."""
+class FactQuiz(commands.Bot):
+    """Everything the bot adds to discord.py, for the plain and the sharded client alike.
+
+    The one type by which cogs reach the bot: ``Interaction`` and
+    ``self.bot: FactQuiz`` (imported under ``TYPE_CHECKING``, RoboDanny's way), so
+    ``interaction.client.services`` type-checks without a cast. It is a real base class,
+    not a union or a Protocol: :class:`ShardedFactQuizBot` derives from it *and* from
+    ``commands.AutoShardedBot``, so both bots are nominal subtypes of ``FactQuiz`` (and of
+    ``discord.Client``, which ``Interaction``'s parameter is bound to) and the typing is
+    sound. At run time this changes nothing: ``commands.Bot`` adds no attribute of its own
+    to ``BotBase`` + ``Client``, and in the sharded bot's MRO ``AutoShardedClient`` still
+    comes before ``Client``.
+    """
 
     services: Services
 
@@ -78,7 +98,7 @@ class _FactQuiz:
         # The bot never joins voice: silence discord.py's start-up warnings about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         options.setdefault("intents", discord.Intents.default())  # no privileged intents
-        super().__init__(  # type: ignore[call-arg]
+        super().__init__(
             command_prefix=commands.when_mentioned,  # no message commands; slash only
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),  # no reply can ping anyone
@@ -87,7 +107,7 @@ class _FactQuiz:
         )
         self.services = services
 
-    async def on_app_command_completion(self, interaction: discord.Interaction,
+    async def on_app_command_completion(self, interaction: Interaction,
                                         command: app_commands.Command[Any, ..., Any]
                                         | app_commands.ContextMenu) -> None:
         release(interaction)
@@ -108,7 +128,7 @@ class _FactQuiz:
 
     async def setup_hook(self) -> None:
         self.services.metrics.start_lag_monitor()
-        for extension in EXTENSIONS:
+        for extension in extensions():
             await self.load_extension(extension)
         guild_id = self.services.settings.dev_guild_id
         if guild_id is not None:
@@ -120,16 +140,16 @@ class _FactQuiz:
             log.info("synced %d commands to the development server %s", len(synced), guild_id)
 
 
-class FactQuizBot(_FactQuiz, commands.Bot):
+class FactQuizBot(FactQuiz):
     """One connection to Discord (up to ~2,500 servers)."""
 
 
-class ShardedFactQuizBot(_FactQuiz, commands.AutoShardedBot):
+class ShardedFactQuizBot(FactQuiz, commands.AutoShardedBot):
     """``SHARD_COUNT`` / ``SHARD_IDS``: this process runs some shards; others may run the
     rest, all sharing one PostgreSQL database."""
 
 
-AnyBot = FactQuizBot | ShardedFactQuizBot
+AnyBot = FactQuizBot | ShardedFactQuizBot  # what make_bot builds; cogs use FactQuiz
 
 
 def make_bot(services: Services, **options: Any) -> AnyBot:

@@ -11,11 +11,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 log = logging.getLogger(__name__)
+
+# The one way the Discord layer types an interaction: its client is the bot, so
+# ``interaction.client.services`` type-checks. A real alias (not only a TYPE_CHECKING name),
+# because discord.py evaluates the annotations of command callbacks at run time.
+Interaction: TypeAlias = discord.Interaction["FactQuiz"]
+# What discord.py's own hooks (an item's callback, interaction_check and from_custom_id, a
+# cog's interaction_check, a transformer) are declared to take: their base signatures accept
+# any client, so an override may not narrow them (Liskov). Overrides take this at the
+# boundary and hand it on as ``Interaction``: the dispatching client is always the bot.
+HookInteraction: TypeAlias = discord.Interaction[Any]
+
+APOLOGY = "Something went wrong — it has been logged."
 
 WATCHDOG = 2.0  # seconds of silence before the bot acknowledges on its own
 # Discord refuses an initial response after 3 s; past this age (with a margin for clock
@@ -23,8 +39,26 @@ WATCHDOG = 2.0  # seconds of silence before the bot acknowledges on its own
 RESPONSE_WINDOW = 3.5
 
 
+class Refusal(app_commands.AppCommandError):
+    """The user's input or situation, not a bug: the tree's error handler shows ``message``
+    privately and records the interaction as refused (a transformer or a check raises it)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def record_interaction(interaction: Interaction, name: str, outcome: str) -> None:
+    """One structured log line and the metrics for a handled interaction."""
+    seconds = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    log.info("interaction=%s command=%s outcome=%s ms=%.1f guild=%s user=%s", interaction.id,
+             name, outcome, seconds * 1000, interaction.guild_id, interaction.user.id)
+    interaction.client.services.metrics.observe(name, outcome, seconds)
+
+
 def _lock(interaction: discord.Interaction) -> asyncio.Lock:
-    return interaction.extras.setdefault("reply_lock", asyncio.Lock())
+    lock: asyncio.Lock = interaction.extras.setdefault("reply_lock", asyncio.Lock())
+    return lock
 
 
 def too_late(interaction: discord.Interaction) -> bool:

@@ -1,21 +1,46 @@
-"""Confirmations that only the member who asked can press, until they expire (leaderboard
-reset, forget-me). Stateless: the custom_id holds action, server, member and expiry."""
+"""Confirmations that only the member who asked can press, until they expire. Generic: the
+cogs that own an action (leaderboard reset, forget-me) register it here with
+:func:`register`; this module knows no action itself. Stateless: the custom_id holds action,
+server, member and expiry, so a confirmation survives a restart."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.app import AnyBot
-from bot.cogs._embeds import plural
 from bot.cogs._items import Button
-from bot.quiz import admin
-from bot.reply import respond, send_ephemeral, update
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, update
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 CONFIRM_SECONDS = 60
+
+Run = Callable[[Interaction], Awaitable[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a confirmed click does; ``run`` returns the text that replaces the question."""
+
+    run: Run
+    moderator: bool = False  # Manage Server is checked again at the click
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def register(bot: FactQuiz, name: str, run: Run, *, moderator: bool = False) -> None:
+    """Make ``name`` confirmable (called from the owning cog's ``setup``; idempotent)."""
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise ValueError(f"confirmation action names are lowercase words: {name!r}")
+    ACTIONS[name] = Action(run, moderator)
+    bot.add_dynamic_items(ConfirmButton)  # the same pattern twice is one entry
 
 
 class ConfirmButton(Button,
@@ -34,59 +59,43 @@ class ConfirmButton(Button,
         self.guild_id, self.user_id, self.until = guild_id, user_id, until
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ConfirmButton:
+        assert isinstance(item, discord.ui.Button)  # the template matches buttons only
         return cls(match["action"], match["answer"], int(match["guild"]), int(match["user"]),
                    int(match["until"]), item.label or "", item.style)
 
-    async def handle(self, interaction: discord.Interaction) -> None:
+    async def check(self, interaction: Interaction) -> bool:
+        """Who may press, and when: the caller only, within the time, and for a moderator
+        action only while they still have Manage Server (it may have been taken away)."""
         if interaction.user.id != self.user_id or interaction.guild_id != self.guild_id:
             await send_ephemeral(interaction, "Only the member who asked can confirm this.")
-            return
+            return False
         if dt.datetime.now(dt.UTC).timestamp() > self.until:
             await update(interaction, content="This confirmation expired; run the command again.",
                          view=None)
-            return
+            return False
+        action = ACTIONS.get(self.action)
+        if (self.answer == "yes" and action is not None and action.moderator
+                and not interaction.permissions.manage_guild):
+            await update(interaction, content="You no longer have the Manage Server "
+                                              "permission; nothing changed.", view=None)
+            return False
+        return True
+
+    async def handle(self, interaction: Interaction) -> None:
         if self.answer == "no":
             await update(interaction, content="Cancelled. Nothing changed.", view=None)
             return
-        if self.action in MODERATOR_ACTIONS and not interaction.permissions.manage_guild:
-            # Checked again at the click: the permission may have been taken away meanwhile.
-            await update(interaction, content="You no longer have the Manage Server "
-                                              "permission; nothing changed.", view=None)
-            return
-        bot: AnyBot = interaction.client  # type: ignore[assignment]
-        done = await CONFIRMED[self.action](bot, interaction)
+        done = await ACTIONS[self.action].run(interaction)
         await update(interaction, content=done, view=None)
 
 
-def actor(interaction: discord.Interaction) -> admin.Actor:
-    assert interaction.guild_id is not None
-    return admin.Actor(interaction.guild_id, interaction.user.id, interaction.id)
-
-
-async def _reset(bot: AnyBot, interaction: discord.Interaction) -> str:
-    removed = await admin.reset_leaderboard(bot.services.engine, actor(interaction))
-    return (f"The leaderboard was reset: {plural(removed, 'answer')} and all point adjustments "
-            "were removed. (Answers in a round still running count when it ends.)")
-
-
-async def _forget_me(bot: AnyBot, interaction: discord.Interaction) -> str:
-    removed = await admin.remove_member(bot.services.engine, actor(interaction),
-                                        interaction.user.id, action="privacy.forget_me",
-                                        everything=True)
-    return (f"Done: your quiz data on this server ({plural(removed, 'answer')}, your points and "
-            "stats) was deleted.")
-
-
-CONFIRMED = {"reset": _reset, "forgetme": _forget_me}
-MODERATOR_ACTIONS = {"reset"}
-
-
-async def ask_to_confirm(interaction: discord.Interaction, action: str, question: str,
+async def ask_to_confirm(interaction: Interaction, action: str, question: str,
                          yes_label: str) -> None:
     """A private question with a danger button only the asking member can press."""
     assert interaction.guild_id is not None
+    assert action in ACTIONS, f"confirmation action {action!r} was never registered"
     await respond(interaction, f"{question} This cannot be undone. (Expires in "
                                f"{CONFIRM_SECONDS} s.)",
                   view=confirmation(action, interaction.guild_id, interaction.user.id, yes_label),

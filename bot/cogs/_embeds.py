@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from enum import IntEnum
 
 import discord.utils
@@ -18,6 +20,24 @@ class EmbedColour(IntEnum):
 def truncate(text: str, limit: int) -> str:
     """Fit ``text`` into a Discord limit, marking the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bounded_join(items: Sequence[str], sep: str, limit: int, *, reserve: int, more: str) -> str:
+    """Join ``items`` with ``sep`` within ``limit`` characters. Once the next item would pass
+    ``limit - reserve``, the rest is counted instead: ``more`` is a format string taking the
+    number left out (e.g. ``"and {} more"``), and ``reserve`` keeps room for it."""
+    kept: list[str] = []
+    for item in items:
+        if sum(len(k) + len(sep) for k in kept) + len(item) > limit - reserve:
+            kept.append(more.format(len(items) - len(kept)))
+            break
+        kept.append(item)
+    return truncate(sep.join(kept), limit)
+
+
+def day(date: dt.date) -> str:
+    """"14 Nov 2023": how every reply writes a date in prose (no zero padding)."""
+    return f"{date.day} {date:%b %Y}"
 
 
 def user_text(text: str, limit: int = 100) -> str:

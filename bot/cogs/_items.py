@@ -8,29 +8,54 @@ from typing import Any
 
 import discord
 
-from bot.app import APOLOGY, record_interaction
-from bot.reply import guard, release, send_ephemeral
+from bot.reply import (
+    APOLOGY,
+    HookInteraction,
+    Interaction,
+    guard,
+    record_interaction,
+    release,
+    send_ephemeral,
+)
 
 log = logging.getLogger(__name__)
 
 
 class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
-    """Subclasses set ``template`` and ``name`` and implement ``handle``."""
+    """Subclasses set ``template`` and ``name`` and implement ``handle``; ``check`` may
+    refuse a click (it answers the user itself and returns False)."""
 
     name = "button"
 
-    async def handle(self, interaction: discord.Interaction) -> None:
+    async def check(self, interaction: Interaction) -> bool:
+        return True
+
+    async def handle(self, interaction: Interaction) -> None:
         raise NotImplementedError
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
+        # discord.py drops a click silently when this raises: answer the failure here.
+        try:
+            allowed = await self.check(interaction)
+        except Exception:
+            await self._failed(interaction)
+            return False
+        if not allowed:
+            record_interaction(interaction, self.name, "refused")
+        return allowed
+
+    async def callback(self, interaction: HookInteraction) -> None:
         guard(interaction, component=True)
         try:
             await self.handle(interaction)
         except Exception:
             release(interaction)
-            log.exception("interaction=%s button=%s failed", interaction.id, self.name)
-            record_interaction(interaction, self.name, "error")
-            await send_ephemeral(interaction, APOLOGY)
+            await self._failed(interaction)
         else:
             release(interaction)
             record_interaction(interaction, self.name, "ok")
+
+    async def _failed(self, interaction: Interaction) -> None:
+        log.exception("interaction=%s button=%s failed", interaction.id, self.name)
+        record_interaction(interaction, self.name, "error")
+        await send_ephemeral(interaction, APOLOGY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.cogs._embeds import truncate
+from bot.cogs._embeds import bounded_join, truncate
 
 _URL = re.compile(r"https?://\S+")
 
@@ -34,14 +34,8 @@ def parse_sources(text: str) -> list[Source]:
 
 def links(text: str, limit: int = 1024) -> str:
     """A Markdown list of the sources, within an embed field's limit."""
-    lines: list[str] = []
-    for s in parse_sources(text):
-        line = f"• [{s.name}]({s.url})" if s.url else f"• {s.name}"
-        if sum(len(x) + 1 for x in lines) + len(line) > limit - 20:
-            lines.append(f"• … and {len(parse_sources(text)) - len(lines)} more")
-            break
-        lines.append(line)
-    return truncate("\n".join(lines), limit)
+    lines = [f"• [{s.name}]({s.url})" if s.url else f"• {s.name}" for s in parse_sources(text)]
+    return bounded_join(lines, "\n", limit, reserve=20, more="• … and {} more")
 
 
 def short(text: str, limit: int = 300) -> str:

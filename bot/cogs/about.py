@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.app import AnyBot
-from bot.cogs._embeds import EmbedColour
+from bot.cogs._embeds import EmbedColour, day
 from bot.facts.defectors import MOU_NAME
 from bot.facts.records import SNAPSHOT_DATE
-from bot.reply import respond
+from bot.reply import Interaction, respond
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 
 def _duration(seconds: float) -> str:
@@ -27,11 +30,11 @@ def _duration(seconds: float) -> str:
 
 
 class About(commands.Cog):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
 
     @app_commands.command(name="about", description="What this bot is and where its data comes from")
-    async def about(self, interaction: discord.Interaction) -> None:
+    async def about(self, interaction: Interaction) -> None:
         services = self.bot.services
         facts = services.facts.facts
         latency = self.bot.latency
@@ -52,9 +55,9 @@ class About(commands.Cog):
         )
         embed.add_field(
             name="Recognition data",
-            value=f"Visual Capitalist's map of the 193 UN members as of {SNAPSHOT_DATE:%-d %b %Y} "
+            value=f"Visual Capitalist's map of the 193 UN members as of {day(SNAPSHOT_DATE)} "
                   f"(from Wikipedia), plus {len(facts.events)} dated changes up to "
-                  f"{facts.latest_event_date:%-d %b %Y}.",
+                  f"{day(facts.latest_event_date)}.",
             inline=False,
         )
         embed.add_field(name="Uptime", value=_duration(time.monotonic() - services.started))
@@ -65,5 +68,5 @@ class About(commands.Cog):
         await respond(interaction, embed=embed)
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: FactQuiz) -> None:
     await bot.add_cog(About(bot))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import AnyBot
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
 from bot.cogs._embeds import EmbedColour
@@ -18,7 +17,10 @@ from bot.cogs._pictures import reply_with_picture
 from bot.facts import defectors as core
 from bot.facts.defectors import fmt, signed, signed_pct
 from bot.facts.records import DefectorPeriod, Facts
-from bot.reply import respond, send_ephemeral
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 SOURCE_FOOTER = "Source: South Korea's Ministry of Unification (MOU)"
 
@@ -139,12 +141,12 @@ class ChartButton(Button,
         self.year = year
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ChartButton:
         return cls(int(match["year"]))
 
-    async def handle(self, interaction: discord.Interaction) -> None:
-        bot: AnyBot = interaction.client  # type: ignore[assignment]
+    async def handle(self, interaction: Interaction) -> None:
+        bot = interaction.client
         facts = bot.services.facts.facts
         single = self.year in facts.year_by_number
         note = (f"{self.year} is highlighted." if single else
@@ -164,7 +166,7 @@ def chart_view(year: int) -> discord.ui.View:
 
 
 class Defectors(commands.Cog):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
         self.embeds: ReplyCache[Any] = ReplyCache()
 
@@ -176,7 +178,7 @@ class Defectors(commands.Cog):
     )
     async def defectors(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         # A broad range on purpose: the bot, not Discord's client, explains a missing year.
         year: app_commands.Range[int, 1900, 2100] | None = None,
         to_year: app_commands.Range[int, 1900, 2100] | None = None,
@@ -215,6 +217,6 @@ class Defectors(commands.Cog):
         await respond(interaction, embed=embed, view=view)
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: FactQuiz) -> None:
     bot.add_dynamic_items(ChartButton)
     await bot.add_cog(Defectors(bot))

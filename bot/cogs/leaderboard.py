@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import AnyBot
 from bot.cogs._embeds import EmbedColour
 from bot.quiz import leaderboard as core
-from bot.reply import respond
+from bot.reply import Interaction, respond
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 PERIOD_NAMES = {"all-time": "All time", "month": "This month", "week": "This week"}
 
@@ -27,7 +31,7 @@ def leaderboard_embed(page: core.LeaderboardPage) -> discord.Embed:
 
 
 class Leaderboard(commands.Cog):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
 
     @app_commands.command(name="leaderboard", description="This server's quiz standings")
@@ -35,7 +39,7 @@ class Leaderboard(commands.Cog):
     @app_commands.choices(period=[app_commands.Choice(name=v, value=k)
                                   for k, v in PERIOD_NAMES.items()])
     @app_commands.guild_only()
-    async def leaderboard(self, interaction: discord.Interaction,
+    async def leaderboard(self, interaction: Interaction,
                           period: app_commands.Choice[str] | None = None,
                           page: app_commands.Range[int, 1, 10_000] = 1) -> None:
         assert interaction.guild_id is not None
@@ -44,5 +48,5 @@ class Leaderboard(commands.Cog):
         await respond(interaction, embed=leaderboard_embed(result))
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: FactQuiz) -> None:
     await bot.add_cog(Leaderboard(bot))

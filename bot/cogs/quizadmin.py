@@ -4,16 +4,22 @@ sees a command in Discord's settings."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import AnyBot
-from bot.cogs._confirm import ConfirmButton, actor, ask_to_confirm
+from bot.cogs import _confirm
+from bot.cogs._audit import actor
 from bot.cogs._embeds import EmbedColour, plural, user_text
 from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
-from bot.reply import respond, send_ephemeral
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 TOPIC_CHOICES = [app_commands.Choice(name="Both data stories", value="both"),
                  app_commands.Choice(name="Arrivals in South Korea only", value="defectors"),
@@ -42,21 +48,21 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     board = app_commands.Group(name="leaderboard", description="Manage the leaderboard")
     points = app_commands.Group(name="points", description="Adjust a member's points")
 
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
         super().__init__()
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: HookInteraction) -> bool:
         # The server-side check: Discord's default_permissions can be changed by server admins.
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
         return True
 
     @property
-    def engine(self):  # type: ignore[no-untyped-def]
+    def engine(self) -> AsyncEngine:
         return self.bot.services.engine
 
-    async def _show(self, interaction: discord.Interaction, title: str) -> None:
+    async def _show(self, interaction: Interaction, title: str) -> None:
         assert interaction.guild_id is not None
         cfg = await config.get_config(self.engine, interaction.guild_id)
         rules = await config.channel_rules(self.engine, interaction.guild_id)
@@ -64,7 +70,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                                                 ephemeral=True)
 
     @settings.command(name="show", description="Show the quiz settings")
-    async def settings_show(self, interaction: discord.Interaction) -> None:
+    async def settings_show(self, interaction: Interaction) -> None:
         await self._show(interaction, "Quiz settings")
 
     @settings.command(name="set", description="Change the quiz settings")
@@ -73,7 +79,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                            topics="Which data stories rounds may use",
                            pictures="Attach the chart or map to answers")
     @app_commands.choices(topics=TOPIC_CHOICES)
-    async def settings_set(self, interaction: discord.Interaction,
+    async def settings_set(self, interaction: Interaction,
                            time_limit: app_commands.Range[int, 10, 60] | None = None,
                            questions: app_commands.Range[int, 5, 20] | None = None,
                            topics: app_commands.Choice[str] | None = None,
@@ -92,7 +98,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         await admin.record(self.engine, actor(interaction), "settings.set", f"{cfg} -> {new}")
         await self._show(interaction, "Quiz settings saved")
 
-    async def _rule(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel,
+    async def _rule(self, interaction: Interaction, channel: discord.abc.GuildChannel,
                     allowed: bool) -> None:
         assert interaction.guild_id is not None
         await config.set_channel_rule(self.engine, interaction.guild_id, channel.id, allowed,
@@ -104,27 +110,27 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
 
     @channel.command(name="allow", description="Allow quizzes in a channel (once any channel "
                                                "is allowed, only allowed channels host rounds)")
-    async def channel_allow(self, interaction: discord.Interaction,
+    async def channel_allow(self, interaction: Interaction,
                             channel: discord.TextChannel) -> None:
         await self._rule(interaction, channel, True)
 
     @channel.command(name="deny", description="Refuse quizzes in a channel")
-    async def channel_deny(self, interaction: discord.Interaction,
+    async def channel_deny(self, interaction: Interaction,
                            channel: discord.TextChannel) -> None:
         await self._rule(interaction, channel, False)
 
     @channel.command(name="list", description="Where quizzes may run")
-    async def channel_list(self, interaction: discord.Interaction) -> None:
+    async def channel_list(self, interaction: Interaction) -> None:
         await self._show(interaction, "Quiz channels")
 
     @board.command(name="reset", description="Reset this server's leaderboard (asks first)")
-    async def board_reset(self, interaction: discord.Interaction) -> None:
-        await ask_to_confirm(interaction, "reset", "Reset this server's leaderboard? Every "
-                             "finished round's points and all point adjustments are deleted.",
-                             "Reset the leaderboard")
+    async def board_reset(self, interaction: Interaction) -> None:
+        await _confirm.ask_to_confirm(interaction, "reset", "Reset this server's leaderboard? "
+                                      "Every finished round's points and all point adjustments "
+                                      "are deleted.", "Reset the leaderboard")
 
     @board.command(name="remove", description="Remove a member from the leaderboard")
-    async def board_remove(self, interaction: discord.Interaction, member: discord.User) -> None:
+    async def board_remove(self, interaction: Interaction, member: discord.User) -> None:
         assert interaction.guild_id is not None
         removed = await admin.remove_member(self.engine, actor(interaction), member.id)
         await send_ephemeral(interaction, f"Removed <@{member.id}> from the leaderboard "
@@ -133,7 +139,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     @points.command(name="adjust", description="Add or take points, with a reason")
     @app_commands.describe(amount="Points to add (negative to take)", reason="Why (shown in "
                                                                              "/quiz stats)")
-    async def points_adjust(self, interaction: discord.Interaction, member: discord.User,
+    async def points_adjust(self, interaction: Interaction, member: discord.User,
                             amount: app_commands.Range[int, -admin.ADJUST_LIMIT,
                                                        admin.ADJUST_LIMIT],
                             reason: app_commands.Range[str, 1, 200]) -> None:
@@ -151,7 +157,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
 
     @app_commands.command(name="forget", description="Delete everything the quiz stored "
                                                      "about a member on this server")
-    async def forget_member(self, interaction: discord.Interaction, member: discord.User) -> None:
+    async def forget_member(self, interaction: Interaction, member: discord.User) -> None:
         removed = await admin.remove_member(self.engine, actor(interaction), member.id,
                                             action="privacy.forget", everything=True)
         await send_ephemeral(interaction, f"Deleted the quiz data of <@{member.id}> on this "
@@ -164,6 +170,13 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         await admin.forget_guild(self.engine, guild.id)
 
 
-async def setup(bot: AnyBot) -> None:
-    bot.add_dynamic_items(ConfirmButton)
+async def _reset(interaction: Interaction) -> str:
+    removed = await admin.reset_leaderboard(interaction.client.services.engine,
+                                            actor(interaction))
+    return (f"The leaderboard was reset: {plural(removed, 'answer')} and all point adjustments "
+            "were removed. (Answers in a round still running count when it ends.)")
+
+
+async def setup(bot: FactQuiz) -> None:
+    _confirm.register(bot, "reset", _reset, moderator=True)
     await bot.add_cog(QuizAdmin(bot))

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import AnyBot
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
-from bot.cogs._embeds import EmbedColour, user_text
+from bot.cogs._embeds import EmbedColour, day, truncate, user_text
 from bot.cogs._items import Button
 from bot.cogs._pictures import reply_with_picture
 from bot.facts import recognition as core
 from bot.facts.names import NotMember, Resolved, Unknown
 from bot.facts.recognition import AsOfError, CountryView, StateStatus
 from bot.facts.records import SNAPSHOT_DATE, Category, Facts, IsraelStatus
-from bot.reply import respond, send_ephemeral, update
+from bot.reply import HookInteraction, Interaction, Refusal, respond, send_ephemeral, update
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 PER_PAGE = 30
 CATEGORY_PHRASES = {
@@ -41,8 +43,20 @@ STATUS_CHOICES = [app_commands.Choice(name=CATEGORY_SHORT[c], value=c.value) for
 AS_OF_HELP = "A date, YYYY-MM-DD, from 2023-11-14 on (default: the latest in the data)"
 
 
-def day(date: dt.date) -> str:
-    return f"{date.day} {date:%b %Y}"
+class AsOf(app_commands.Transformer):
+    """Parses an ``as_of`` option once, before the command runs. A date the data cannot
+    answer for becomes a :class:`~bot.reply.Refusal`, which the tree's error handler shows
+    privately; the command body only ever sees a valid date."""
+
+    async def transform(self, interaction: HookInteraction, value: str) -> dt.date:
+        try:
+            return core.parse_as_of(value, interaction.client.services.facts.facts)
+        except AsOfError as exc:
+            raise Refusal(f"`as_of`: {user_text(str(exc))}. Use a date like 2024-06-01.") from exc
+
+
+# An omitted option never reaches a transformer: the command gets None, i.e. the latest date.
+AsOfDate = app_commands.Transform[dt.date, AsOf]
 
 
 def _footer(facts: Facts, as_of: dt.date) -> str:
@@ -97,18 +111,14 @@ def country_embed(facts: Facts, view: CountryView, note: str = "") -> discord.Em
                        f"{CATEGORY_PHRASES[view.at_snapshot.category]}.")
     changes += [f"Later, {e.date}: {e.event.replace('_', ' ')}" for e in view.later]
     embed.add_field(name=f"Changes since {day(SNAPSHOT_DATE)}",
-                    value=_fit("\n".join(changes) or "None recorded.", 1024), inline=False)
+                    value=truncate("\n".join(changes) or "None recorded.", 1024), inline=False)
     if view.dispute:
-        embed.add_field(name="Disputed", value=_fit(view.dispute, 1024), inline=False)
+        embed.add_field(name="Disputed", value=truncate(view.dispute, 1024), inline=False)
     sources = [core.SNAPSHOT_SOURCE] + [core.event_source(facts, e)
                                         for e in (*view.now.events, *view.later)]
     embed.add_field(name="Sources", value=_sources.links(" | ".join(sources)), inline=False)
     embed.set_footer(text=_footer(facts, view.as_of) + f" · confidence: {view.confidence}")
     return embed
-
-
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def summary_embed(facts: Facts, as_of: dt.date) -> discord.Embed:
@@ -177,42 +187,37 @@ class ListPageButton(Button,
         self.category, self.as_of, self.page = category, as_of, page
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ListPageButton:
+        assert isinstance(item, discord.ui.Button)  # the template matches buttons only
         as_of = dt.datetime.strptime(match["date"], "%Y%m%d").date()
         return cls(Category(match["cat"]), as_of, int(match["page"]), item.label or "")
 
-    async def handle(self, interaction: discord.Interaction) -> None:
-        bot: AnyBot = interaction.client  # type: ignore[assignment]
+    async def handle(self, interaction: Interaction) -> None:
+        bot = interaction.client
         embed, view = list_page(bot.services.facts.facts, self.category, self.as_of, self.page)
         await update(interaction, embed=embed, view=view)
 
 
 class Recognition(commands.GroupCog, group_name="recognition",
                   group_description="Who recognizes Israel, Palestine, both or neither"):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
         self.embeds: ReplyCache[discord.Embed] = ReplyCache()
         super().__init__()
 
-    async def _as_of(self, interaction: discord.Interaction, text: str | None) -> dt.date | None:
-        try:
-            return core.parse_as_of(text, self.bot.services.facts.facts)
-        except AsOfError as exc:
-            await send_ephemeral(interaction, f"`as_of`: {user_text(str(exc))}. Use a date like "
-                                              f"2024-06-01.")
-            return None
+    def _date(self, as_of: dt.date | None) -> dt.date:
+        """The date asked for; none given means the latest in the data (``parse_as_of``)."""
+        return core.parse_as_of(None, self.bot.services.facts.facts) if as_of is None else as_of
 
     @app_commands.command(name="country", description="Does a UN member recognize Israel, "
                                                       "Palestine, both or neither?")
     @app_commands.describe(country="A UN member state: name, common name or ISO code",
                            as_of=AS_OF_HELP)
-    async def country(self, interaction: discord.Interaction,
-                      country: app_commands.Range[str, 1, 100], as_of: str | None = None) -> None:
+    async def country(self, interaction: Interaction,
+                      country: app_commands.Range[str, 1, 100], as_of: AsOfDate | None = None) -> None:
         holder = self.bot.services.facts
-        date = await self._as_of(interaction, as_of)
-        if date is None:
-            return
+        date = self._date(as_of)
         found = holder.names.resolve(country)
         if isinstance(found, Unknown):
             shown = user_text(country, 60)
@@ -237,7 +242,7 @@ class Recognition(commands.GroupCog, group_name="recognition",
         await respond(interaction, embed=embed)
 
     @country.autocomplete("country")
-    async def country_autocomplete(self, interaction: discord.Interaction, current: str
+    async def country_autocomplete(self, interaction: Interaction, current: str
                                    ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=label, value=value)
                 for label, value in self.bot.services.facts.names.autocomplete(current)]
@@ -245,21 +250,18 @@ class Recognition(commands.GroupCog, group_name="recognition",
     @app_commands.command(name="summary", description="How many UN members recognize Israel, "
                                                       "Palestine, both or neither")
     @app_commands.describe(as_of=AS_OF_HELP)
-    async def summary(self, interaction: discord.Interaction, as_of: str | None = None) -> None:
-        date = await self._as_of(interaction, as_of)
-        if date is not None:
-            facts = self.bot.services.facts.facts
-            embed = self.embeds.get(("summary", facts.version, date),
-                                    lambda: summary_embed(facts, date))
-            await respond(interaction, embed=embed)
+    async def summary(self, interaction: Interaction, as_of: AsOfDate | None = None) -> None:
+        date = self._date(as_of)
+        facts = self.bot.services.facts.facts
+        embed = self.embeds.get(("summary", facts.version, date),
+                                lambda: summary_embed(facts, date))
+        await respond(interaction, embed=embed)
 
     @app_commands.command(name="map", description="World map: who recognizes Israel, "
                                                   "Palestine, both or neither")
     @app_commands.describe(as_of=AS_OF_HELP)
-    async def map_(self, interaction: discord.Interaction, as_of: str | None = None) -> None:
-        date = await self._as_of(interaction, as_of)
-        if date is None:
-            return
+    async def map_(self, interaction: Interaction, as_of: AsOfDate | None = None) -> None:
+        date = self._date(as_of)
         facts = self.bot.services.facts.facts
         counts = core.category_counts(core.status_at(facts, date))
         embed = discord.Embed(
@@ -274,11 +276,9 @@ class Recognition(commands.GroupCog, group_name="recognition",
     @app_commands.command(name="list", description="The UN member states in one group")
     @app_commands.describe(status="Which group", as_of=AS_OF_HELP)
     @app_commands.choices(status=STATUS_CHOICES)
-    async def list_(self, interaction: discord.Interaction, status: app_commands.Choice[str],
-                    as_of: str | None = None) -> None:
-        date = await self._as_of(interaction, as_of)
-        if date is None:
-            return
+    async def list_(self, interaction: Interaction, status: app_commands.Choice[str],
+                    as_of: AsOfDate | None = None) -> None:
+        date = self._date(as_of)
         embed, view = list_page(self.bot.services.facts.facts, Category(status.value), date, 0)
         if view is None:
             await respond(interaction, embed=embed)
@@ -286,6 +286,6 @@ class Recognition(commands.GroupCog, group_name="recognition",
             await respond(interaction, embed=embed, view=view)
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: FactQuiz) -> None:
     bot.add_dynamic_items(ListPageButton)
     await bot.add_cog(Recognition(bot))

@@ -1,144 +1,28 @@
-"""/quiz: rounds in a channel, answered with buttons; /quiz stats."""
+"""/quiz: rounds in a channel, answered with buttons; /quiz stats; /quiz forget-me."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import AnyBot
-from bot.cogs import _quiz_views as views
-from bot.cogs._confirm import ask_to_confirm
-from bot.cogs._embeds import EmbedColour
-from bot.cogs._items import Button
-from bot.cogs._pictures import attach
-from bot.cogs._retry import with_retries
-from bot.pictures.renderer import Picture
-from bot.quiz import leaderboard
-from bot.quiz.rounds import (
-    AnswerStatus,
-    AskedQuestion,
-    EndReason,
-    QuestionOutcome,
-    RoundInfo,
-    ScoreLine,
-)
+from bot.cogs import _confirm
+from bot.cogs._audit import actor
+from bot.cogs._embeds import EmbedColour, plural
+from bot.cogs.quiz import views
+from bot.cogs.quiz.presenter import DiscordPresenter
+from bot.quiz import admin, leaderboard
 from bot.quiz.service import AlreadyRunning, QuizService, Refused, Started
-from bot.reply import respond, send_ephemeral, too_late
+from bot.reply import Interaction, respond, send_ephemeral
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
 
 log = logging.getLogger(__name__)
-
-ANSWER_REPLIES = {
-    AnswerStatus.ALREADY: "You already answered this question.",
-    AnswerStatus.CLOSED: "Time's up for this question.",
-    AnswerStatus.ENDED: "This round has ended.",
-}
-DB_TROUBLE = ("Sorry — your answer could not be recorded just now (the database did not "
-              "answer). Nothing was saved; try again.")
-
-
-def quiz_service(client: discord.Client) -> QuizService:
-    return client.services.quiz  # type: ignore[attr-defined]
-
-
-class AnswerButton(Button,
-                   template=r"quiz:(?P<round>\d+):(?P<index>\d+):(?P<option>\d+)"):
-    """An answer. The custom_id holds round, question and option, so a click on a message
-    from before a restart still reaches the bot and gets a proper answer."""
-
-    name = "quiz answer"
-
-    def __init__(self, round_id: int, index: int, option: int, label: str = "?") -> None:
-        super().__init__(discord.ui.Button(
-            label=label, style=discord.ButtonStyle.primary,
-            custom_id=views.answer_custom_id(round_id, index, option)))
-        self.round_id, self.index, self.option = round_id, index, option
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
-                             match: re.Match[str]) -> AnswerButton:
-        return cls(int(match["round"]), int(match["index"]), int(match["option"]))
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        service = quiz_service(interaction.client)
-        try:
-            result = await service.answer(self.round_id, self.index, interaction.user.id,
-                                          interaction.user.display_name, self.option)
-        except Exception:
-            log.exception("interaction %s: answer not recorded", interaction.id)
-            await send_ephemeral(interaction, DB_TROUBLE)
-            return
-        if too_late(interaction):
-            # The answer counts (it was clicked in time); only the receipt can't be sent.
-            log.info("interaction=%s: answer recorded, receipt too late to send",
-                     interaction.id)
-            return
-        if result.status is AnswerStatus.LOCKED_IN:
-            text = f"🔒 Locked in: **{views.LETTERS[self.option]}** {result.option}"
-        else:
-            text = ANSWER_REPLIES[result.status]
-        await respond(interaction, text, ephemeral=True)
-
-
-class DiscordPresenter:
-    """Shows a round in its channel (questions and scoreboards are channel messages, so a
-    round can outlive the 15-minute interaction token)."""
-
-    def __init__(self, bot: AnyBot, info: RoundInfo) -> None:
-        self.bot = bot
-        self.channel = bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
-
-    async def question(self, info: RoundInfo, asked: AskedQuestion) -> int | None:
-        message = await with_retries(lambda: self.channel.send(
-            embed=views.question_embed(info, asked), view=views.question_view(info, asked)))
-        return message.id
-
-    async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None:
-        if outcome.asked.message_id is None:
-            return
-        message = self.channel.get_partial_message(outcome.asked.message_id)
-        embed = views.reveal_embed(info, outcome)
-        picture = await self._picture(info, outcome) if info.reveal_pictures else None
-        view = views.question_view(info, outcome.asked, reveal=True)
-
-        def edit() -> Awaitable[discord.Message]:
-            # A fresh file each attempt: discord.py closes the files of a request it sent.
-            if picture is None:
-                return message.edit(embed=embed, attachments=[], view=view)
-            shown, file = attach(embed, picture)
-            return message.edit(embed=shown, attachments=[file], view=view)
-
-        await with_retries(edit)
-
-    async def _picture(self, info: RoundInfo, outcome: QuestionOutcome) -> Picture | None:
-        """Exactly the picture the question asks for (its family decides; nothing is guessed
-        here): the chart with its highlight or span, the map at its date, or none."""
-        request = outcome.asked.question.picture
-        if request is None:
-            return None
-        facts = self.bot.services.facts.facts
-        pictures = self.bot.services.pictures
-        try:
-            if request.kind == "chart":
-                return await pictures.defectors_chart(facts, highlight_year=request.highlight,
-                                                      span=request.span)
-            if request.as_of is None:  # the validator refuses this; never guess a date
-                raise ValueError(f"a map request without a date: {request}")
-            return await pictures.recognition_map(facts, request.as_of)
-        except Exception:
-            log.exception("round %s: reveal picture failed", info.round_id)
-            return None
-
-    async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
-                     stopped_by: int | None) -> None:
-        await with_retries(lambda: self.channel.send(
-            embed=views.scoreboard_embed(info, board, reason, stopped_by)))
 
 
 TOPIC_CHOICES = [app_commands.Choice(name="Mixed", value="mixed"),
@@ -156,7 +40,7 @@ def jump_url(guild_id: int, channel_id: int, message_id: int | None) -> str:
 
 @app_commands.guild_only()
 class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds in this channel"):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
         super().__init__()
 
@@ -189,7 +73,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
     @app_commands.describe(questions="How many questions (5–20; default: the server's setting)",
                            topic="Which data story", difficulty="Only questions of this level")
     @app_commands.choices(topic=TOPIC_CHOICES, difficulty=DIFFICULTY_CHOICES)
-    async def start(self, interaction: discord.Interaction,
+    async def start(self, interaction: Interaction,
                     questions: app_commands.Range[int, 5, 20] | None = None,
                     topic: app_commands.Choice[str] | None = None,
                     difficulty: app_commands.Choice[str] | None = None) -> None:
@@ -224,7 +108,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
             await self.service.set_start_message(info.round_id, message_id)
 
     @app_commands.command(name="stop", description="Stop the round running in this channel")
-    async def stop(self, interaction: discord.Interaction) -> None:
+    async def stop(self, interaction: Interaction) -> None:
         assert interaction.channel_id is not None
         runner = self.service.running_in(interaction.channel_id)
         if runner is None:
@@ -240,7 +124,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
 
     @app_commands.command(name="stats", description="Quiz statistics of a member on this server")
     @app_commands.describe(member="Whose statistics (default: yours)")
-    async def stats(self, interaction: discord.Interaction,
+    async def stats(self, interaction: Interaction,
                     member: discord.User | None = None) -> None:
         assert interaction.guild_id is not None
         target = member or interaction.user
@@ -262,14 +146,18 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
                             inline=False)
         await respond(interaction, embed=embed)
 
-
     @app_commands.command(name="forget-me", description="Delete your quiz answers, points and "
                                                         "stats on this server")
-    async def forget_me(self, interaction: discord.Interaction) -> None:
-        await ask_to_confirm(interaction, "forgetme", "Delete all your quiz answers, points "
-                             "and statistics on this server?", "Delete my quiz data")
+    async def forget_me(self, interaction: Interaction) -> None:
+        await _confirm.ask_to_confirm(interaction, "forgetme", "Delete all your quiz answers, "
+                                      "points and statistics on this server?",
+                                      "Delete my quiz data")
 
 
-async def setup(bot: AnyBot) -> None:
-    bot.add_dynamic_items(AnswerButton)
-    await bot.add_cog(Quiz(bot))
+async def forget_confirmed(interaction: Interaction) -> str:
+    """The confirmed /quiz forget-me: everything of the member on this server goes."""
+    removed = await admin.remove_member(interaction.client.services.engine, actor(interaction),
+                                        interaction.user.id, action="privacy.forget_me",
+                                        everything=True)
+    return (f"Done: your quiz data on this server ({plural(removed, 'answer')}, your points and "
+            "stats) was deleted.")

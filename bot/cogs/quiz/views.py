@@ -1,22 +1,30 @@
-"""Embeds and buttons of a quiz round: how questions, reveals and scoreboards look."""
+"""Embeds and buttons of a quiz round: how questions, reveals and scoreboards look, and the
+answer button (the one home of its custom_id: the template that parses it and the builder)."""
 
 from __future__ import annotations
 
+import logging
+import re
 import string
 from typing import Any
 
 import discord
 
 from bot.cogs import _sources
-from bot.cogs._embeds import EmbedColour, truncate
+from bot.cogs._embeds import EmbedColour, bounded_join, truncate
+from bot.cogs._items import Button
 from bot.quiz import scoring
 from bot.quiz.rounds import (
+    AnswerStatus,
     AskedQuestion,
     EndReason,
     QuestionOutcome,
     RoundInfo,
     ScoreLine,
 )
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, too_late
+
+log = logging.getLogger(__name__)
 
 LETTERS = string.ascii_uppercase
 TOPIC_NAMES = {"defectors": "Arrivals in South Korea", "recognition": "Recognition",
@@ -27,8 +35,52 @@ def option_label(index: int, option: str) -> str:
     return truncate(f"{LETTERS[index]}: {option}", 80)
 
 
-def answer_custom_id(round_id: int, index: int, option: int) -> str:
-    return f"quiz:{round_id}:{index}:{option}"
+ANSWER_REPLIES = {
+    AnswerStatus.ALREADY: "You already answered this question.",
+    AnswerStatus.CLOSED: "Time's up for this question.",
+    AnswerStatus.ENDED: "This round has ended.",
+}
+DB_TROUBLE = ("Sorry — your answer could not be recorded just now (the database did not "
+              "answer). Nothing was saved; try again.")
+
+
+class AnswerButton(Button,
+                   template=r"quiz:(?P<round>\d+):(?P<index>\d+):(?P<option>\d+)"):
+    """An answer. The custom_id holds round, question and option, so a click on a message
+    from before a restart still reaches the bot and gets a proper answer."""
+
+    name = "quiz answer"
+
+    def __init__(self, round_id: int, index: int, option: int, label: str = "?") -> None:
+        super().__init__(discord.ui.Button(
+            label=label, style=discord.ButtonStyle.primary,
+            custom_id=f"quiz:{round_id}:{index}:{option}"))
+        self.round_id, self.index, self.option = round_id, index, option
+
+    @classmethod
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> AnswerButton:
+        return cls(int(match["round"]), int(match["index"]), int(match["option"]))
+
+    async def handle(self, interaction: Interaction) -> None:
+        service = interaction.client.services.quiz
+        try:
+            result = await service.answer(self.round_id, self.index, interaction.user.id,
+                                          interaction.user.display_name, self.option)
+        except Exception:
+            log.exception("interaction %s: answer not recorded", interaction.id)
+            await send_ephemeral(interaction, DB_TROUBLE)
+            return
+        if too_late(interaction):
+            # The answer counts (it was clicked in time); only the receipt can't be sent.
+            log.info("interaction=%s: answer recorded, receipt too late to send",
+                     interaction.id)
+            return
+        if result.status is AnswerStatus.LOCKED_IN:
+            text = f"🔒 Locked in: **{LETTERS[self.option]}** {result.option}"
+        else:
+            text = ANSWER_REPLIES[result.status]
+        await respond(interaction, text, ephemeral=True)
 
 
 def question_embed(info: RoundInfo, asked: AskedQuestion) -> discord.Embed:
@@ -50,8 +102,6 @@ def question_embed(info: RoundInfo, asked: AskedQuestion) -> discord.Embed:
 
 def question_view(info: RoundInfo, asked: AskedQuestion, *, reveal: bool = False
                   ) -> discord.ui.View:
-    from bot.cogs.quiz import AnswerButton  # the dynamic item lives with its callback
-
     view = discord.ui.View(timeout=None)
     for i, option in enumerate(asked.question.options):
         button = AnswerButton(info.round_id, asked.index, i, option_label(i, option))
@@ -65,14 +115,8 @@ def question_view(info: RoundInfo, asked: AskedQuestion, *, reveal: bool = False
 
 
 def _names(scored: list[Any], limit: int = 1024) -> str:
-    parts: list[str] = []
-    for s in scored:
-        part = f"<@{s.user_id}> +{s.points}"
-        if sum(len(p) + 2 for p in parts) + len(part) > limit - 30:
-            parts.append(f"and {len(scored) - len(parts)} more")
-            break
-        parts.append(part)
-    return ", ".join(parts) or "Nobody this time."
+    return bounded_join([f"<@{s.user_id}> +{s.points}" for s in scored], ", ", limit,
+                        reserve=30, more="and {} more") or "Nobody this time."
 
 
 def reveal_embed(info: RoundInfo, outcome: QuestionOutcome) -> discord.Embed:

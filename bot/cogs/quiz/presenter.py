@@ -1,0 +1,75 @@
+"""How a round shows itself in its channel: the quiz engine's ``Presenter`` for Discord."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.cogs._pictures import attach
+from bot.cogs._retry import with_retries
+from bot.cogs.quiz import views
+from bot.pictures.renderer import Picture
+from bot.quiz.rounds import AskedQuestion, EndReason, QuestionOutcome, RoundInfo, ScoreLine
+
+if TYPE_CHECKING:
+    from bot.app import FactQuiz
+
+log = logging.getLogger(__name__)
+
+
+class DiscordPresenter:
+    """Shows a round in its channel (questions and scoreboards are channel messages, so a
+    round can outlive the 15-minute interaction token)."""
+
+    def __init__(self, bot: FactQuiz, info: RoundInfo) -> None:
+        self.bot = bot
+        self.channel = bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
+
+    async def question(self, info: RoundInfo, asked: AskedQuestion) -> int | None:
+        message = await with_retries(lambda: self.channel.send(
+            embed=views.question_embed(info, asked), view=views.question_view(info, asked)))
+        return message.id
+
+    async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None:
+        if outcome.asked.message_id is None:
+            return
+        message = self.channel.get_partial_message(outcome.asked.message_id)
+        embed = views.reveal_embed(info, outcome)
+        picture = await self._picture(info, outcome) if info.reveal_pictures else None
+        view = views.question_view(info, outcome.asked, reveal=True)
+
+        def edit() -> Awaitable[discord.Message]:
+            # A fresh file each attempt: discord.py closes the files of a request it sent.
+            if picture is None:
+                return message.edit(embed=embed, attachments=[], view=view)
+            shown, file = attach(embed, picture)
+            return message.edit(embed=shown, attachments=[file], view=view)
+
+        await with_retries(edit)
+
+    async def _picture(self, info: RoundInfo, outcome: QuestionOutcome) -> Picture | None:
+        """Exactly the picture the question asks for (its family decides; nothing is guessed
+        here): the chart with its highlight or span, the map at its date, or none."""
+        request = outcome.asked.question.picture
+        if request is None:
+            return None
+        facts = self.bot.services.facts.facts
+        pictures = self.bot.services.pictures
+        try:
+            if request.kind == "chart":
+                return await pictures.defectors_chart(facts, highlight_year=request.highlight,
+                                                      span=request.span)
+            if request.as_of is None:  # the validator refuses this; never guess a date
+                raise ValueError(f"a map request without a date: {request}")
+            return await pictures.recognition_map(facts, request.as_of)
+        except Exception:
+            log.exception("round %s: reveal picture failed", info.round_id)
+            return None
+
+    async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
+                     stopped_by: int | None) -> None:
+        await with_retries(lambda: self.channel.send(
+            embed=views.scoreboard_embed(info, board, reason, stopped_by)))
