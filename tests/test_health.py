@@ -48,9 +48,13 @@ async def _make_database_gone(database_url: str) -> None:
         return
     # SQLite: the file is replaced by something that cannot be opened as a database.
     path = Path(str(url.database))
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    path.mkdir()
+
+    def replace() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.mkdir()
+
+    await asyncio.to_thread(replace)
 
 
 async def test_healthz_is_200_when_connected_and_503_when_the_database_is_gone(

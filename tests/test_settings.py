@@ -182,7 +182,8 @@ def test_logs_redact_the_token_and_password_even_in_tracebacks() -> None:
     assert "RuntimeError" in err
     assert TOKEN not in err
     assert "hunter2secret" not in err
-    assert "u:<secret>@db" in err and "token <secret> in" in err
+    assert "u:<secret>@db" in err
+    assert "token <secret> in" in err
 
 
 async def test_logged_sql_errors_carry_no_parameters(tmp_path: Path) -> None:
