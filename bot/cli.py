@@ -1,4 +1,4 @@
-"""``python -m bot [run|ask|sync|load-data|migrate|quiz-sample]``."""
+"""``python -m bot [run|play|ask|sync|load-data|migrate|quiz-sample]`` (or ``factquiz …``)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,22 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot import logs
+from bot import __version__, logs
 from bot.facts.files import DataError
-from bot.services import Services, StartupError, open_services
+from bot.services import Services, StartupError, open_services, reach_database
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("bot")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=(
+    parser = argparse.ArgumentParser(prog="factquiz", description=(
         "factquiz: with DISCORD_TOKEN set, connect to Discord; without it, open the local "
-        "playground."))
+        "playground (in a terminal)."))
+    parser.add_argument("--version", action="version", version=f"factquiz {__version__}")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (the default)")
+    sub.add_parser("play", help="the local playground, even without a terminal (reads stdin)")
     ask = sub.add_parser("ask", help="run one command through the local stand-in and print the reply")
     ask.add_argument("line", help='the command as typed in Discord, e.g. "/defectors year:2012"')
     ask.add_argument("--json", action="store_true",
@@ -40,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def entry() -> int:
+    """The ``factquiz`` console script (pyproject ``[project.scripts]``)."""
+    return main(sys.argv[1:])
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["quiz-sample"]:
         # quiz-sample parses its own options (python -m bot quiz-sample --help).
@@ -53,15 +60,22 @@ def main(argv: list[str]) -> int:
         return 2
     # Scripts read ask's output, and the playground is a chat: per-interaction INFO lines
     # would drown both, unless LOG_LEVEL asks for them explicitly.
-    quiet = args.command in ("ask", "quiz-sample") or (args.command in (None, "run")
-                                                        and settings.local)
-    logs.configure(logging.WARNING if quiet and settings.log_level == "INFO"
-                   else settings.log_level_number, settings.discord_token)
     command = args.command or "run"
+    if command == "run" and settings.local and not sys.stdin.isatty():
+        # No token and no terminal is a service started without its token: the playground
+        # would read an empty stdin and exit 0, and Restart=on-failure would never notice.
+        print("factquiz: DISCORD_TOKEN is not set and there is no terminal for the playground "
+              "(set the token, or use `factquiz play` to drive the playground from stdin)",
+              file=sys.stderr)
+        return 2
+    quiet = command in ("ask", "quiz-sample", "play") or (command == "run" and settings.local)
+    logs.configure(logging.WARNING if quiet and settings.log_level == "INFO"
+                   else settings.log_level_number, *settings.secrets)
     try:
         return asyncio.run(_dispatch(command, args, settings))
     except StartupError as exc:
-        print(f"factquiz: cannot start: {exc}", file=sys.stderr)
+        print(f"factquiz: cannot start: {logs.redact(str(exc), settings.secrets)}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -78,11 +92,13 @@ async def _with_services(settings: Settings, work: Callable[[Services], Awaitabl
 async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command == "migrate":
         from bot.db import migrate
-        from bot.db.engine import create_engine
+        from bot.db.engine import create_engine, startup_lock
 
         engine = create_engine(settings.database_url)
         try:
-            await migrate.upgrade(engine)
+            await reach_database(engine, settings)
+            async with startup_lock(engine):  # beside bots starting at the same moment
+                await migrate.upgrade(engine)
             print(f"database at revision {await migrate.current_revision(engine)}")
         finally:
             await engine.dispose()
@@ -108,8 +124,12 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
                   file=sys.stderr)
             return 2
         return await _with_services(settings, lambda s: sync_commands(s, args.guild))
-    # run
-    if settings.local:
+    # run (and play)
+    if settings.local or command == "play":
+        if command == "play" and not settings.local:
+            print("factquiz: play runs the local playground; unset DISCORD_TOKEN for it",
+                  file=sys.stderr)
+            return 2
         from bot.local.playground import run_playground
 
         return await _with_services(settings, run_playground)
@@ -120,13 +140,15 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
 
 async def _load_data(settings: Settings, data_dir: Path | None) -> int:
     from bot.db import migrate
-    from bot.db.engine import create_engine
+    from bot.db.engine import create_engine, startup_lock
     from bot.facts import store
 
     engine = create_engine(settings.database_url)
     try:
-        await migrate.upgrade(engine)
-        result = await store.load(engine, data_dir or settings.data_dir)
+        await reach_database(engine, settings)
+        async with startup_lock(engine):
+            await migrate.upgrade(engine)
+            result = await store.load(engine, data_dir or settings.data_dir)
     except DataError as exc:
         print(f"factquiz: data not loaded, nothing changed: {exc}", file=sys.stderr)
         return 1

@@ -1,36 +1,60 @@
-"""Logging: one line per event, and a filter that keeps the bot token out of every line."""
+"""Logging: one line per event, and a filter that keeps secrets (the bot token, the database
+password) out of every line, tracebacks included."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<secret>")
+    return text
+
+
 class RedactToken(logging.Filter):
-    def __init__(self, secret: str | None) -> None:
+    def __init__(self, *secrets: str | None) -> None:
         super().__init__()
-        self.secret = secret
+        self.secrets = tuple(s for s in secrets if s)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secret:
+        if self.secrets:
             message = record.getMessage()
-            if self.secret in message:
-                record.msg, record.args = message.replace(self.secret, "<token>"), None
+            cleaned = redact(message, self.secrets)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
         return True
 
 
-def configure(level: int, token: str | None = None) -> None:
+class _RedactingFormatter(logging.Formatter):
+    """Tracebacks are formatted after the filters ran: redact the finished line too (a driver
+    error can quote its connection string)."""
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__(FORMAT)
+        self.secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secrets)
+
+
+def configure(level: int, *secrets: str | None) -> None:
+    kept = tuple(s for s in secrets if s)
     root = logging.getLogger()
     root.setLevel(level)
     if not any(getattr(h, "_factquiz", False) for h in root.handlers):
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter(FORMAT))
         handler._factquiz = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     for handler in root.handlers:
+        if getattr(handler, "_factquiz", False):
+            handler.setFormatter(_RedactingFormatter(kept))
         handler.filters = [f for f in handler.filters if not isinstance(f, RedactToken)]
-        handler.addFilter(RedactToken(token))
+        handler.addFilter(RedactToken(*kept))
     # discord.py's gateway chatter is noise at INFO for a bot operator.
     logging.getLogger("discord").setLevel(max(level, logging.WARNING))
     logging.getLogger("alembic").setLevel(max(level, logging.WARNING))

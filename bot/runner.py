@@ -20,6 +20,7 @@ async def run_discord(services: Services) -> int:
     token = services.settings.discord_token
     assert token is not None
     bot = make_bot(services)
+    services.metrics.gateway_connected = lambda: gateway_connected(bot)
     services.warm_up_pictures()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -28,6 +29,17 @@ async def run_discord(services: Services) -> int:
             loop.add_signal_handler(sig, stop.set)
     with endpoints(services.settings.discord_api_url):
         return await _run(bot, token, stop)
+
+
+def gateway_connected(bot: AnyBot) -> bool:
+    """For /healthz: READY received and every websocket this process runs is open (a shard
+    reconnecting counts as not connected). Called from the metrics thread: reads only."""
+    if bot.is_closed() or not bot.is_ready():
+        return False
+    if isinstance(bot, discord.AutoShardedClient):
+        return bool(bot.shards) and all(not s.is_closed() for s in bot.shards.values())
+    ws = bot.ws
+    return ws is not None and ws.open
 
 
 async def _run(bot: AnyBot, token: str, stop: asyncio.Event) -> int:

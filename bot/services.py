@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import migrate
-from bot.db.engine import create_engine
+from bot.db.engine import DatabaseUnreachable, create_engine, startup_lock, wait_for_database
 from bot.facts import store
 from bot.facts.files import DataError
 from bot.facts.names import NameIndex
@@ -88,16 +88,20 @@ async def open_services(settings: Settings) -> Services:
     """Connect, migrate to head, load the data files if they changed, read the snapshot."""
     engine = create_engine(settings.database_url)
     try:
-        await migrate.upgrade(engine)
-        try:
-            result = await store.load(engine, settings.data_dir)
-            if result.changed:
-                log.info("loaded data files (version %s, %d rows)", result.digest, result.rows)
-        except DataError as exc:
-            if await store.read(engine) is None:
-                raise StartupError(
-                    f"data files are invalid and nothing was loaded before: {exc}") from None
-            log.error("data files are invalid, keeping the loaded version: %s", exc)
+        await reach_database(engine, settings)
+        # Several processes may start at once (shards, a rolling deploy): one at a time.
+        async with startup_lock(engine):
+            await migrate.upgrade(engine)
+            try:
+                result = await store.load(engine, settings.data_dir)
+                if result.changed:
+                    log.info("loaded data files (version %s, %d rows)", result.digest,
+                             result.rows)
+            except DataError as exc:
+                if await store.read(engine) is None:
+                    raise StartupError(
+                        f"data files are invalid and nothing was loaded before: {exc}") from None
+                log.error("data files are invalid, keeping the loaded version: %s", exc)
         facts = await store.read(engine)
         assert facts is not None
     except BaseException:
@@ -105,7 +109,29 @@ async def open_services(settings: Settings) -> Services:
         raise
     holder = FactsHolder(facts)
     metrics = Metrics()
+    services = Services(settings=settings, engine=engine, facts=holder, metrics=metrics,
+                        quiz=QuizService(engine, lambda: holder.facts, metrics=metrics))
     if settings.metrics_port is not None:
-        metrics.serve(settings.metrics_port)
-    return Services(settings=settings, engine=engine, facts=holder, metrics=metrics,
-                    quiz=QuizService(engine, lambda: holder.facts, metrics=metrics))
+        metrics.serve(settings.metrics_port, settings.metrics_host,
+                      database=lambda: database_answers(engine))
+    return services
+
+
+async def reach_database(engine: AsyncEngine, settings: Settings) -> None:
+    """Wait for the database at start (a few tries), or stop with one line naming the host."""
+    try:
+        await wait_for_database(engine, settings.database_host, settings.database_attempts)
+    except DatabaseUnreachable as exc:
+        raise StartupError(str(exc)) from None
+
+
+async def database_answers(engine: AsyncEngine, timeout: float = 2.0) -> bool:
+    """For /healthz: does the database answer ``SELECT 1`` within ``timeout`` seconds?"""
+    import sqlalchemy as sa
+
+    try:
+        async with asyncio.timeout(timeout), engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+    except Exception:  # any failure is "not healthy"; the reason is not the probe's business
+        return False
+    return True

@@ -13,10 +13,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{ROOT / 'var' / 'factquiz.db'}"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def default_var_dir() -> Path:
+    """``var/`` in the working directory: an installed package has no source tree to write
+    into, and a service manager sets the working directory (systemd ``WorkingDirectory=``)."""
+    return Path.cwd() / "var"
+
+
+def sqlite_url(var_dir: Path) -> str:
+    return f"sqlite+aiosqlite:///{var_dir / 'factquiz.db'}"
+
+
+def default_data_dir() -> Path:
+    from bot.facts.files import DEFAULT_DATA_DIR  # the shipped files (package data)
+
+    return DEFAULT_DATA_DIR
+
+
+DEFAULT_DATABASE_URL = sqlite_url(default_var_dir())
 
 
 class SettingsError(ValueError):
@@ -34,10 +52,47 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     metrics_port: int | None = None
-    data_dir: Path = ROOT / "data"
-    var_dir: Path = ROOT / "var"
+    # 127.0.0.1 by default: /metrics and /healthz are for the host (or a container's own
+    # HEALTHCHECK); 0.0.0.0 exposes them to a scraper on another machine.
+    metrics_host: str = "127.0.0.1"
+    data_dir: Path = field(default_factory=default_data_dir)
+    var_dir: Path = field(default_factory=default_var_dir)
     # Where discord.py connects; only the local stand-in and tests change it.
     discord_api_url: str | None = None
+    # Start-up tries the database this many times (1, 2, 4 … s apart) before giving up: a
+    # database container that starts alongside the bot needs a few seconds.
+    database_attempts: int = 5
+
+    def __repr__(self) -> str:
+        # The token and the database password are secrets: repr() ends up in logs and tracebacks.
+        fields = ", ".join(f"{k}={v!r}" for k, v in (
+            ("discord_token", "<hidden>" if self.discord_token else None),
+            ("database_url", self.database_url_redacted),
+            ("dev_guild_id", self.dev_guild_id), ("log_level", self.log_level),
+            ("shard_count", self.shard_count), ("shard_ids", self.shard_ids),
+            ("metrics_host", self.metrics_host), ("metrics_port", self.metrics_port),
+            ("data_dir", self.data_dir), ("var_dir", self.var_dir),
+            ("discord_api_url", self.discord_api_url),
+            ("database_attempts", self.database_attempts)))
+        return f"Settings({fields})"
+
+    @property
+    def database_url_redacted(self) -> str:
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
+    @property
+    def database_host(self) -> str:
+        """What an error message may say about the database: host and port, or the file."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite":
+            return f"the SQLite file {url.database}"
+        return f"{url.host or 'localhost'}:{url.port or 5432}"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Strings no log line may contain."""
+        password = make_url(self.database_url).password
+        return tuple(s for s in (self.discord_token, password) if s)
 
     @property
     def local(self) -> bool:
@@ -50,12 +105,15 @@ class Settings:
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
-        """Read settings: real environment first, then ``.env`` for anything unset."""
+        """Read settings: real environment first, then ``.env`` (in the working directory)
+        for anything unset. An empty variable counts as unset: ``DISCORD_TOKEN=`` exported by
+        a unit file or a compose file must not hide the token written in ``.env``."""
         values: dict[str, str] = {}
-        file = env_file if env_file is not None else ROOT / ".env"
+        file = env_file if env_file is not None else Path.cwd() / ".env"
         if file.exists():
             values.update({k: v for k, v in dotenv_values(file).items() if v is not None})
-        values.update(os.environ if environ is None else environ)
+        real = os.environ if environ is None else environ
+        values.update({k: v for k, v in real.items() if v.strip() != ""})
         return cls.from_mapping(values)
 
     @classmethod
@@ -68,7 +126,8 @@ class Settings:
         if token is not None and (len(token) < 20 or " " in token):
             raise SettingsError("DISCORD_TOKEN", "a bot token from the Discord developer portal",
                                 "<hidden>")
-        url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        var_dir = Path(get("VAR_DIR") or default_var_dir())
+        url = get("DATABASE_URL") or sqlite_url(var_dir)
         if url.startswith(("postgres://", "postgresql://")):
             # Hosting platforms hand out plain postgres URLs; the bot needs the async driver.
             url = "postgresql+asyncpg://" + url.split("://", 1)[1]
@@ -89,7 +148,7 @@ class Settings:
             if shard_count is None or any(not 0 <= s < shard_count for s in shard_ids):
                 raise SettingsError("SHARD_IDS", "numbers below SHARD_COUNT (set SHARD_COUNT too)",
                                     raw)
-        data_dir = Path(get("DATA_DIR") or ROOT / "data")
+        data_dir = Path(get("DATA_DIR") or default_data_dir())
         return cls(
             discord_token=token,
             database_url=url,
@@ -100,9 +159,12 @@ class Settings:
             shard_ids=shard_ids,
             metrics_port=_int(get("METRICS_PORT"), "METRICS_PORT", "a port 1–65535", lo=1,
                               hi=65535),
+            metrics_host=get("METRICS_HOST") or "127.0.0.1",
             data_dir=data_dir,
-            var_dir=Path(get("VAR_DIR") or ROOT / "var"),
+            var_dir=var_dir,
             discord_api_url=get("DISCORD_API_URL"),
+            database_attempts=_int(get("DATABASE_ATTEMPTS"), "DATABASE_ATTEMPTS",
+                                   "a whole number of tries ≥ 1", lo=1) or 5,
         )
 
 

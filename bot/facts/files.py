@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.resources
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -28,7 +29,21 @@ from bot.facts.records import (
     parse_partial_date,
 )
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+def _shipped_data_dir() -> Path:
+    """The fact files (and the map geometry under ``geo/``) as shipped with the package.
+
+    A wheel carries the top-level ``data/`` folder as the package data ``bot/data``
+    (pyproject's ``package-dir``); a source checkout (editable install, ``python -m bot`` in
+    the repository) reads ``data/`` beside the package, where the maintainers edit it.
+    """
+    shipped = importlib.resources.files("bot") / "data"
+    if shipped.is_dir():
+        return Path(str(shipped))  # an installed wheel is unpacked on disk: a real path
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+DEFAULT_DATA_DIR = _shipped_data_dir()
 
 DEFECTORS = "defectors.csv"
 MEMBERS = "un_members.csv"

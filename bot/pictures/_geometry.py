@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from bot.facts.files import DEFAULT_DATA_DIR
 
+# Shipped beside the fact files (package data in a wheel, data/geo in a checkout).
 GEO_FILE = DEFAULT_DATA_DIR / "geo" / "countries-50m.json"
 
 Ring = npt.NDArray[np.float64]  # shape (n, 2): lon/lat degrees, later projected x/y
