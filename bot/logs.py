@@ -28,9 +28,9 @@ def configure(level: int, token: str | None = None) -> None:
         handler.setFormatter(logging.Formatter(FORMAT))
         handler._factquiz = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-    for handler in root.handlers:
-        handler.filters = [f for f in handler.filters if not isinstance(f, RedactToken)]
-        handler.addFilter(RedactToken(token))
+    for existing in root.handlers:
+        existing.filters = [f for f in existing.filters if not isinstance(f, RedactToken)]
+        existing.addFilter(RedactToken(token))
     # discord.py's gateway chatter is noise at INFO for a bot operator.
     logging.getLogger("discord").setLevel(max(level, logging.WARNING))
     logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
