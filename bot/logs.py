@@ -50,11 +50,11 @@ def configure(level: int, *secrets: str | None) -> None:
         handler = logging.StreamHandler()
         handler._factquiz = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-    for handler in root.handlers:
-        if getattr(handler, "_factquiz", False):
-            handler.setFormatter(_RedactingFormatter(kept))
-        handler.filters = [f for f in handler.filters if not isinstance(f, RedactToken)]
-        handler.addFilter(RedactToken(*kept))
+    for existing in root.handlers:
+        if getattr(existing, "_factquiz", False):
+            existing.setFormatter(_RedactingFormatter(kept))
+        existing.filters = [f for f in existing.filters if not isinstance(f, RedactToken)]
+        existing.addFilter(RedactToken(*kept))
     # discord.py's gateway chatter is noise at INFO for a bot operator.
     logging.getLogger("discord").setLevel(max(level, logging.WARNING))
     logging.getLogger("alembic").setLevel(max(level, logging.WARNING))

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 def insert(bind: AsyncConnection | AsyncSession, table: Any) -> Any:
     """An INSERT that supports ``on_conflict_do_nothing/do_update`` on either database."""
-    name = bind.bind.dialect.name if isinstance(bind, AsyncSession) else bind.dialect.name
+    name = (bind.get_bind() if isinstance(bind, AsyncSession) else bind).dialect.name
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
 
 

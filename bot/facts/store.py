@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import col
 
 from bot.facts.files import DEFAULT_DATA_DIR, read_facts
 from bot.facts.models import (
@@ -47,7 +48,8 @@ class LoadResult:
 
 
 async def stored_digest(conn: AsyncConnection) -> str | None:
-    row = await conn.execute(select(DatasetVersion.digest).where(DatasetVersion.name == DATASET))
+    row = await conn.execute(select(col(DatasetVersion.digest)).where(
+        col(DatasetVersion.name) == DATASET))
     return row.scalar_one_or_none()
 
 
@@ -63,7 +65,7 @@ async def load(engine: AsyncEngine, data_dir: Path = DEFAULT_DATA_DIR) -> LoadRe
         for table in reversed(_TABLES):
             if rows[table]:
                 await conn.execute(insert(table), rows[table])
-        await conn.execute(delete(DatasetVersion).where(DatasetVersion.name == DATASET))
+        await conn.execute(delete(DatasetVersion).where(col(DatasetVersion.name) == DATASET))
         await conn.execute(insert(DatasetVersion).values(
             name=DATASET, digest=facts.version, loaded_at=dt.datetime.now(dt.UTC)
         ))

@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import col
 
 from bot.db.dialect import utcnow
 from bot.quiz.models import (
@@ -37,7 +38,7 @@ class Actor:
 
 
 async def _audit(conn: AsyncConnection, actor: Actor, action: str, detail: str) -> None:
-    await conn.execute(ModAction.__table__.insert().values(
+    await conn.execute(insert(ModAction).values(
         guild_id=actor.guild_id, moderator_id=actor.user_id, action=action, detail=detail,
         created_at=utcnow(), interaction_id=actor.interaction_id))
     log.info("interaction=%s moderator action guild=%s moderator=%s action=%s %s",
@@ -52,17 +53,17 @@ async def record(engine: AsyncEngine, actor: Actor, action: str, detail: str) ->
 def _finished_rounds(guild_id: int) -> Select[int | None]:
     # Answers of a running round stay until it ends: deleting them would let a player
     # answer the open question a second time.
-    return select(QuizRound.id).where(QuizRound.guild_id == guild_id,
-                                      QuizRound.status != RoundStatus.RUNNING)
+    return select(col(QuizRound.id)).where(col(QuizRound.guild_id) == guild_id,
+                                           col(QuizRound.status) != RoundStatus.RUNNING)
 
 
 async def reset_leaderboard(engine: AsyncEngine, actor: Actor) -> int:
     async with engine.begin() as conn:
         result = await conn.execute(delete(Answer).where(
-            Answer.guild_id == actor.guild_id,
-            Answer.round_id.in_(_finished_rounds(actor.guild_id))))
+            col(Answer.guild_id) == actor.guild_id,
+            col(Answer.round_id).in_(_finished_rounds(actor.guild_id))))
         await conn.execute(delete(PointsAdjustment).where(
-            PointsAdjustment.guild_id == actor.guild_id))
+            col(PointsAdjustment.guild_id) == actor.guild_id))
         await _audit(conn, actor, "leaderboard.reset",
                      f"deleted {result.rowcount} answers and all point adjustments")
     return int(result.rowcount or 0)
@@ -76,15 +77,16 @@ async def remove_member(engine: AsyncEngine, actor: Actor, user_id: int, *,
     a privacy request (``everything``) deletes those too: being forgotten outweighs a second
     answer to the question on screen."""
     async with engine.begin() as conn:
-        answers = delete(Answer).where(Answer.guild_id == actor.guild_id,
-                                       Answer.user_id == user_id)
+        answers = delete(Answer).where(col(Answer.guild_id) == actor.guild_id,
+                                       col(Answer.user_id) == user_id)
         if not everything:
-            answers = answers.where(Answer.round_id.in_(_finished_rounds(actor.guild_id)))
+            answers = answers.where(col(Answer.round_id).in_(_finished_rounds(actor.guild_id)))
         result = await conn.execute(answers)
         await conn.execute(delete(PointsAdjustment).where(
-            PointsAdjustment.guild_id == actor.guild_id, PointsAdjustment.user_id == user_id))
-        await conn.execute(delete(Player).where(Player.guild_id == actor.guild_id,
-                                                Player.user_id == user_id))
+            col(PointsAdjustment.guild_id) == actor.guild_id,
+            col(PointsAdjustment.user_id) == user_id))
+        await conn.execute(delete(Player).where(col(Player.guild_id) == actor.guild_id,
+                                                col(Player.user_id) == user_id))
         await _audit(conn, actor, action, f"member={user_id} deleted {result.rowcount} answers")
     return int(result.rowcount or 0)
 
@@ -92,7 +94,7 @@ async def remove_member(engine: AsyncEngine, actor: Actor, user_id: int, *,
 async def adjust_points(engine: AsyncEngine, actor: Actor, user_id: int, amount: int,
                         reason: str) -> None:
     async with engine.begin() as conn:
-        await conn.execute(PointsAdjustment.__table__.insert().values(
+        await conn.execute(insert(PointsAdjustment).values(
             guild_id=actor.guild_id, user_id=user_id, amount=amount, reason=reason[:200],
             moderator_id=actor.user_id, created_at=utcnow()))
         await _audit(conn, actor, "points.adjust",
@@ -102,10 +104,10 @@ async def adjust_points(engine: AsyncEngine, actor: Actor, user_id: int, amount:
 async def forget_guild(engine: AsyncEngine, guild_id: int) -> None:
     """Everything the quiz stored for a server (the bot was removed from it)."""
     async with engine.begin() as conn:
-        rounds = select(QuizRound.id).where(QuizRound.guild_id == guild_id)
-        await conn.execute(delete(Answer).where(Answer.guild_id == guild_id))
-        await conn.execute(delete(RoundQuestion).where(RoundQuestion.round_id.in_(rounds)))
+        rounds = select(col(QuizRound.id)).where(col(QuizRound.guild_id) == guild_id)
+        await conn.execute(delete(Answer).where(col(Answer.guild_id) == guild_id))
+        await conn.execute(delete(RoundQuestion).where(col(RoundQuestion.round_id).in_(rounds)))
         for table in (QuizRound, Player, PointsAdjustment, ModAction, ChannelRule,
                       GuildSettings):
-            await conn.execute(delete(table).where(table.guild_id == guild_id))
+            await conn.execute(delete(table).where(col(table.guild_id) == guild_id))
     log.info("deleted all quiz data of guild=%s (the bot left it)", guild_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from bot.db.dialect import insert, utcnow
 from bot.quiz.models import ChannelRule, GuildSettings
@@ -33,7 +34,7 @@ class QuizConfig:
 async def get_config(engine: AsyncEngine, guild_id: int) -> QuizConfig:
     async with engine.connect() as conn:
         row = (await conn.execute(select(GuildSettings).where(
-            GuildSettings.guild_id == guild_id))).mappings().first()
+            col(GuildSettings.guild_id) == guild_id))).mappings().first()
     if row is None:
         return QuizConfig()
     return QuizConfig(row["time_limit"], row["default_questions"],
@@ -66,8 +67,9 @@ class ChannelRules:
 
 async def channel_rules(engine: AsyncEngine, guild_id: int) -> ChannelRules:
     async with engine.connect() as conn:
-        rows = (await conn.execute(select(ChannelRule.channel_id, ChannelRule.allowed).where(
-            ChannelRule.guild_id == guild_id))).all()
+        rows = (await conn.execute(
+            select(col(ChannelRule.channel_id), col(ChannelRule.allowed)).where(
+                col(ChannelRule.guild_id) == guild_id))).all()
     return ChannelRules(tuple(sorted(c for c, a in rows if a)),
                         tuple(sorted(c for c, a in rows if not a)))
 
@@ -77,8 +79,9 @@ async def set_channel_rule(engine: AsyncEngine, guild_id: int, channel_id: int,
     """Allow or deny a channel; ``None`` forgets the rule."""
     async with engine.begin() as conn:
         if allowed is None:
-            await conn.execute(delete(ChannelRule).where(ChannelRule.guild_id == guild_id,
-                                                         ChannelRule.channel_id == channel_id))
+            await conn.execute(delete(ChannelRule).where(
+                col(ChannelRule.guild_id) == guild_id,
+                col(ChannelRule.channel_id) == channel_id))
             return
         values = {"guild_id": guild_id, "channel_id": channel_id, "allowed": allowed,
                   "moderator_id": moderator_id, "updated_at": utcnow()}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from bot.db.dialect import utcnow
 from bot.quiz.models import Answer, Player, PointsAdjustment
@@ -45,20 +46,23 @@ class LeaderboardPage:
 async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-time",
                       page: int = 1, *, now: dt.datetime | None = None) -> LeaderboardPage:
     since = period_start(period, now)
-    answers = select(Answer.user_id, func.sum(Answer.points)).where(Answer.guild_id == guild_id)
-    adjustments = select(PointsAdjustment.user_id, func.sum(PointsAdjustment.amount)).where(
-        PointsAdjustment.guild_id == guild_id)
+    answers = select(col(Answer.user_id), func.sum(col(Answer.points))).where(
+        col(Answer.guild_id) == guild_id)
+    adjustments = select(col(PointsAdjustment.user_id),
+                         func.sum(col(PointsAdjustment.amount))).where(
+        col(PointsAdjustment.guild_id) == guild_id)
     if since is not None:
-        answers = answers.where(Answer.answered_at >= since)
-        adjustments = adjustments.where(PointsAdjustment.created_at >= since)
+        answers = answers.where(col(Answer.answered_at) >= since)
+        adjustments = adjustments.where(col(PointsAdjustment.created_at) >= since)
     async with engine.connect() as conn:
         totals: dict[int, int] = {}
-        for stmt in (answers.group_by(Answer.user_id),
-                     adjustments.group_by(PointsAdjustment.user_id)):
+        for stmt in (answers.group_by(col(Answer.user_id)),
+                     adjustments.group_by(col(PointsAdjustment.user_id))):
             for user_id, points in (await conn.execute(stmt)).all():
                 totals[int(user_id)] = totals.get(int(user_id), 0) + int(points or 0)
-        names = dict((await conn.execute(select(Player.user_id, Player.display_name).where(
-            Player.guild_id == guild_id))).all())
+        names: dict[int, str] = dict((await conn.execute(
+            select(col(Player.user_id), col(Player.display_name)).where(
+                col(Player.guild_id) == guild_id))).all())
     ordered = sorted(totals.items(), key=lambda t: (-t[1], str(names.get(t[0], t[0])).casefold()))
     standings, rank = [], 0
     for position, (user_id, points) in enumerate(ordered, 1):
@@ -99,16 +103,18 @@ async def player_stats(engine: AsyncEngine, guild_id: int, user_id: int) -> Play
     """Streaks count consecutive correct answers among the player's answers, oldest first."""
     async with engine.connect() as conn:
         rows = (await conn.execute(
-            select(Answer.correct, Answer.points)
-            .where(Answer.guild_id == guild_id, Answer.user_id == user_id)
-            .order_by(Answer.answered_at, Answer.round_id, Answer.question_index))).all()
+            select(col(Answer.correct), col(Answer.points))
+            .where(col(Answer.guild_id) == guild_id, col(Answer.user_id) == user_id)
+            .order_by(col(Answer.answered_at), col(Answer.round_id),
+                      col(Answer.question_index)))).all()
         adjustments = [Adjustment(int(a), r, int(m), t) for a, r, m, t in (await conn.execute(
-            select(PointsAdjustment.amount, PointsAdjustment.reason,
-                   PointsAdjustment.moderator_id, PointsAdjustment.created_at)
-            .where(PointsAdjustment.guild_id == guild_id, PointsAdjustment.user_id == user_id)
-            .order_by(PointsAdjustment.created_at.desc()))).all()]
-        name = (await conn.execute(select(Player.display_name).where(
-            Player.guild_id == guild_id, Player.user_id == user_id))).scalar()
+            select(col(PointsAdjustment.amount), col(PointsAdjustment.reason),
+                   col(PointsAdjustment.moderator_id), col(PointsAdjustment.created_at))
+            .where(col(PointsAdjustment.guild_id) == guild_id,
+                   col(PointsAdjustment.user_id) == user_id)
+            .order_by(col(PointsAdjustment.created_at).desc()))).all()]
+        name = (await conn.execute(select(col(Player.display_name)).where(
+            col(Player.guild_id) == guild_id, col(Player.user_id) == user_id))).scalar()
     best = current = 0
     for correct, _ in rows:
         current = current + 1 if correct else 0

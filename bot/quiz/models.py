@@ -68,7 +68,7 @@ class QuizRound(SQLModel, table=True):
     # and, on PostgreSQL, need a type of its own; the values are the stored strings.
     status: RoundStatus = Field(sa_type=String(12))
     end_reason: str | None = Field(default=None, max_length=200)
-    start_message_id: int | None = Field(sa_column=_snowflake(nullable=True))
+    start_message_id: int | None = Field(default=None, sa_column=_snowflake(nullable=True))
     started_at: dt.datetime
     ended_at: dt.datetime | None = None
 

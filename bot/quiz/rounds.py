@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from sqlalchemy import Integer, cast, func, select, update
+from sqlalchemy import Integer, cast, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from bot.db.dialect import utcnow
 from bot.quiz import scoring
@@ -237,7 +238,7 @@ class RoundRunner:
                               asked_at + dt.timedelta(seconds=self.info.time_limit),
                               self.clock.monotonic())
         async with self.engine.begin() as conn:
-            await conn.execute(RoundQuestion.__table__.insert().values(
+            await conn.execute(insert(RoundQuestion).values(
                 round_id=self.info.round_id, index=index, question_id=question.id,
                 difficulty=question.difficulty, answer_index=question.answer_index,
                 payload=json.dumps(question.to_json_dict(), ensure_ascii=False),
@@ -250,7 +251,8 @@ class RoundRunner:
         if asked.message_id is not None:
             async with self.engine.begin() as conn:
                 await conn.execute(update(RoundQuestion).where(
-                    RoundQuestion.round_id == self.info.round_id, RoundQuestion.index == index
+                    col(RoundQuestion.round_id) == self.info.round_id,
+                    col(RoundQuestion.index) == index
                 ).values(message_id=asked.message_id))
         remaining = self.info.time_limit - (self.clock.monotonic() - asked.started)
         aborted = await self._wait_or_stop(remaining)
@@ -268,7 +270,8 @@ class RoundRunner:
             self._streaks[user_id] = self._streaks.get(user_id, 0) + 1 if right else 0
         async with self.engine.begin() as conn:
             await conn.execute(update(RoundQuestion).where(
-                RoundQuestion.round_id == self.info.round_id, RoundQuestion.index == index
+                col(RoundQuestion.round_id) == self.info.round_id,
+                col(RoundQuestion.index) == index
             ).values(revealed=True))
         return QuestionOutcome(asked, correct, len(answers), aborted)
 
@@ -308,7 +311,7 @@ class RoundRunner:
     async def _end(self, reason: EndReason) -> None:
         try:
             async with self.engine.begin() as conn:
-                await conn.execute(update(QuizRound).where(QuizRound.id == self.info.round_id)
+                await conn.execute(update(QuizRound).where(col(QuizRound.id) == self.info.round_id)
                                    .values(status=reason.status, active_channel_id=None,
                                            ended_at=self.clock.now(), end_reason=reason.value))
             board = await scoreboard(self.engine, self.info.round_id)
@@ -328,27 +331,29 @@ class RoundRunner:
 
 # The answerer's last seen name. An outer join: a moderator's removal deletes the name but
 # keeps the member's answers in a round still running.
-_ANSWERER = (Player.guild_id == Answer.guild_id) & (Player.user_id == Answer.user_id)
+_ANSWERER = ((col(Player.guild_id) == col(Answer.guild_id))
+             & (col(Player.user_id) == col(Answer.user_id)))
 
 
 async def question_answers(engine: AsyncEngine, round_id: int, index: int) -> dict[int, Scored]:
     async with engine.connect() as conn:
         rows = (await conn.execute(
-            select(Answer.user_id, Player.display_name, Answer.points, Answer.option_index)
+            select(col(Answer.user_id), col(Player.display_name), col(Answer.points),
+                   col(Answer.option_index))
             .select_from(Answer)
             .join(Player, _ANSWERER, isouter=True)
-            .where(Answer.round_id == round_id, Answer.question_index == index)
-            .order_by(Answer.elapsed_ms))).all()
+            .where(col(Answer.round_id) == round_id, col(Answer.question_index) == index)
+            .order_by(col(Answer.elapsed_ms)))).all()
     return {int(u): Scored(int(u), name or str(u), int(p), int(o)) for u, name, p, o in rows}
 
 
 async def streak_before(engine: AsyncEngine, round_id: int, user_id: int, index: int) -> int:
     """Right answers in a row by ``user_id`` on the questions just before ``index``."""
     async with engine.connect() as conn:
-        rows = dict((await conn.execute(
-            select(Answer.question_index, Answer.correct)
-            .where(Answer.round_id == round_id, Answer.user_id == user_id,
-                   Answer.question_index < index))).all())
+        rows: dict[int, bool] = dict((await conn.execute(
+            select(col(Answer.question_index), col(Answer.correct))
+            .where(col(Answer.round_id) == round_id, col(Answer.user_id) == user_id,
+                   col(Answer.question_index) < index))).all())
     streak = 0
     while rows.get(index - 1 - streak):
         streak += 1
@@ -358,12 +363,13 @@ async def streak_before(engine: AsyncEngine, round_id: int, user_id: int, index:
 async def scoreboard(engine: AsyncEngine, round_id: int) -> list[ScoreLine]:
     async with engine.connect() as conn:
         rows = (await conn.execute(
-            select(Answer.user_id, func.sum(Answer.points),
-                   func.sum(cast(Answer.correct, Integer)), func.max(Player.display_name))
+            select(col(Answer.user_id), func.sum(col(Answer.points)),
+                   func.sum(cast(col(Answer.correct), Integer)),
+                   func.max(col(Player.display_name)))
             .select_from(Answer)
             .join(Player, _ANSWERER, isouter=True)
-            .where(Answer.round_id == round_id)
-            .group_by(Answer.user_id))).all()
+            .where(col(Answer.round_id) == round_id)
+            .group_by(col(Answer.user_id)))).all()
     lines = [ScoreLine(int(u), name or str(u), int(p or 0), int(c or 0)) for u, p, c, name in rows]
     return sorted(lines, key=lambda s: (-s.points, -s.correct, s.display_name.casefold()))
 

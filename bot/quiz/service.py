@@ -10,10 +10,12 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from bot.facts.records import Facts
 from bot.metrics import Metrics
@@ -22,6 +24,7 @@ from bot.quiz.answers import AnswerWriter
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.models import QuizRound, RoundQuestion, RoundStatus
 from bot.quiz.questions.generator import generate
+from bot.quiz.questions.model import Difficulty
 from bot.quiz.rounds import (
     AnswerResult,
     AnswerStatus,
@@ -35,6 +38,10 @@ from bot.quiz.rounds import (
 )
 
 log = logging.getLogger(__name__)
+
+# The stored key as a Core column: the model's ``id`` is ``int | None`` (None until the row
+# is inserted), which would make every id read back optional to the type checker.
+_ROUND_ID = inspect(QuizRound).c.id
 
 
 @dataclass(frozen=True)
@@ -101,16 +108,18 @@ class QuizService:
                         status=RoundStatus.RUNNING, started_at=now)
         try:
             async with self.engine.begin() as conn:
-                result = await conn.execute(QuizRound.__table__.insert().values(
-                    **row.model_dump(exclude={"id"})).returning(QuizRound.__table__.c.id))
+                result = await conn.execute(insert(QuizRound).values(
+                    **row.model_dump(exclude={"id"})).returning(_ROUND_ID))
                 round_id = int(result.scalar_one())
         except IntegrityError:
             return await self._running_in(channel_id)
         info = RoundInfo(round_id, guild_id, channel_id, starter_id, topic, difficulty,
                          config.time_limit, count, config.reveal_pictures, started_at=now)
         facts = self.facts()
+        # The command's choices offer only the three levels; the string is not checked again.
+        level = cast(Difficulty | None, difficulty)
         runner = RoundRunner(info, self.engine, self.writer, presenter(info),
-                             lambda: generate(facts, count, seed, topic, difficulty),
+                             lambda: generate(facts, count, seed, topic, level),
                              intermission=self.intermission, lead_in=self.lead_in,
                              clock=self.clock)
         self.runners[round_id] = runner
@@ -127,15 +136,16 @@ class QuizService:
 
     async def _running_in(self, channel_id: int) -> AlreadyRunning | Refused:
         async with self.engine.connect() as conn:
-            row = (await conn.execute(select(QuizRound.id, QuizRound.start_message_id).where(
-                QuizRound.active_channel_id == channel_id))).first()
+            row = (await conn.execute(
+                select(_ROUND_ID, col(QuizRound.start_message_id)).where(
+                    col(QuizRound.active_channel_id) == channel_id))).first()
         if row is None:  # it ended between our insert and this read
             return Refused("A round just ended here; start again.")
         return AlreadyRunning(int(row[0]), channel_id, row[1])
 
     async def set_start_message(self, round_id: int, message_id: int) -> None:
         async with self.engine.begin() as conn:
-            await conn.execute(update(QuizRound).where(QuizRound.id == round_id)
+            await conn.execute(update(QuizRound).where(col(QuizRound.id) == round_id)
                                .values(start_message_id=message_id))
 
     def running_in(self, channel_id: int) -> RoundRunner | None:
@@ -156,12 +166,13 @@ class QuizService:
         database decides, and the unique constraint keeps the answer single."""
         async with self.engine.connect() as conn:
             row = (await conn.execute(
-                select(QuizRound.status, QuizRound.guild_id, QuizRound.time_limit,
-                       RoundQuestion.asked_at, RoundQuestion.deadline, RoundQuestion.revealed,
-                       RoundQuestion.answer_index, RoundQuestion.difficulty,
-                       RoundQuestion.payload)
-                .join(RoundQuestion, RoundQuestion.round_id == QuizRound.id)
-                .where(QuizRound.id == round_id, RoundQuestion.index == index))).first()
+                select(col(QuizRound.status), col(QuizRound.guild_id), col(QuizRound.time_limit),
+                       col(RoundQuestion.asked_at), col(RoundQuestion.deadline),
+                       col(RoundQuestion.revealed), col(RoundQuestion.answer_index),
+                       col(RoundQuestion.difficulty), col(RoundQuestion.payload))
+                .join(RoundQuestion, col(RoundQuestion.round_id) == col(QuizRound.id))
+                .where(col(QuizRound.id) == round_id, col(RoundQuestion.index) == index))
+            ).first()
         if row is None or row.status != RoundStatus.RUNNING:
             return AnswerResult(AnswerStatus.ENDED)
         if row.revealed:
@@ -196,16 +207,17 @@ class QuizService:
         """Close rounds left running by a previous process (for guilds this process owns).
         Points already awarded stay: only the round's status changes."""
         async with self.engine.begin() as conn:
-            rows = (await conn.execute(select(QuizRound.id, QuizRound.guild_id,
-                                              QuizRound.channel_id).where(
-                QuizRound.status == RoundStatus.RUNNING))).all()
+            rows = (await conn.execute(
+                select(_ROUND_ID, col(QuizRound.guild_id), col(QuizRound.channel_id))
+                .where(col(QuizRound.status) == RoundStatus.RUNNING))).all()
             mine = [r for r in rows if owns(int(r[1])) and int(r[0]) not in self.runners]
             closed = []
             for round_id, guild_id, channel_id in mine:
-                open_q = (await conn.execute(select(RoundQuestion.message_id).where(
-                    RoundQuestion.round_id == round_id, RoundQuestion.revealed.is_(False)))
+                open_q = (await conn.execute(select(col(RoundQuestion.message_id)).where(
+                    col(RoundQuestion.round_id) == round_id,
+                    col(RoundQuestion.revealed).is_(False)))
                 ).scalar()
-                await conn.execute(update(QuizRound).where(QuizRound.id == round_id).values(
+                await conn.execute(update(QuizRound).where(col(QuizRound.id) == round_id).values(
                     status=EndReason.INTERRUPTED.status, active_channel_id=None,
                     ended_at=self.clock.now(), end_reason=EndReason.INTERRUPTED.value))
                 closed.append(Interrupted(int(round_id), int(guild_id), int(channel_id),

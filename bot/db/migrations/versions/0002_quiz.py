@@ -7,6 +7,8 @@ Create Date: 2026-11-26
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +20,7 @@ depends_on = None
 TS = sa.DateTime(timezone=True)
 
 
-def _id(name: str, *, primary_key: bool = False, nullable: bool = False, **kw: object) -> sa.Column:
+def _id(name: str, *, primary_key: bool = False, nullable: bool = False, **kw: Any) -> sa.Column:
     return sa.Column(name, sa.BigInteger(), primary_key=primary_key, nullable=nullable,
                      autoincrement=False, **kw)
 
