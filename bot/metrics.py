@@ -9,11 +9,12 @@ process never share counters.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -52,7 +53,7 @@ class Metrics:
         self._monitor: asyncio.Task[None] | None = None
         # Set by whoever runs the gateway (bot.runner); None: no gateway yet, not healthy.
         self.gateway_connected: Callable[[], bool] | None = None
-        self._database: Callable[[], Awaitable[bool]] | None = None
+        self._database: Callable[[], Coroutine[Any, Any, bool]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def observe(self, command: str, outcome: str, seconds: float) -> None:
@@ -60,7 +61,7 @@ class Metrics:
         self.response_seconds.labels(command).observe(max(seconds, 0.0))
 
     def serve(self, port: int, host: str = "127.0.0.1",
-              database: Callable[[], Awaitable[bool]] | None = None) -> None:
+              database: Callable[[], Coroutine[Any, Any, bool]] | None = None) -> None:
         """Expose /metrics and /healthz on ``host:port`` (a daemon thread, so /metrics still
         answers while the event loop is stalled — that is when it is most useful)."""
         self._database = database
@@ -73,7 +74,7 @@ class Metrics:
                 start_response("200 OK" if ok else "503 Service Unavailable",
                                [("Content-Type", "text/plain; charset=utf-8")])
                 return [text.encode()]
-            return metrics_app(environ, start_response)  # type: ignore[no-any-return]
+            return metrics_app(environ, start_response)
 
         self._server = make_server(host, port, app, _ThreadingServer, handler_class=_Quiet)
         threading.Thread(target=self._server.serve_forever, name="metrics", daemon=True).start()
@@ -85,7 +86,8 @@ class Metrics:
         database = False
         if self._database is not None and self._loop is not None:
             try:
-                future = asyncio.run_coroutine_threadsafe(self._database(), self._loop)
+                future: concurrent.futures.Future[bool] = asyncio.run_coroutine_threadsafe(
+                    self._database(), self._loop)
                 database = future.result(HEALTH_TIMEOUT)
             except Exception:  # timed out (stalled loop) or the loop is gone
                 database = False
