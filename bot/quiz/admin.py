@@ -17,6 +17,7 @@ from bot.quiz.models import (
     ModAction,
     Player,
     PointsAdjustment,
+    QuestionHistory,
     QuizRound,
     RoundQuestion,
     RoundStatus,
@@ -106,6 +107,6 @@ async def forget_guild(engine: AsyncEngine, guild_id: int) -> None:
         await conn.execute(delete(Answer).where(Answer.guild_id == guild_id))
         await conn.execute(delete(RoundQuestion).where(RoundQuestion.round_id.in_(rounds)))
         for table in (QuizRound, Player, PointsAdjustment, ModAction, ChannelRule,
-                      GuildSettings):
+                      GuildSettings, QuestionHistory):
             await conn.execute(delete(table).where(table.guild_id == guild_id))
     log.info("deleted all quiz data of guild=%s (the bot left it)", guild_id)
