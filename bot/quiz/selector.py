@@ -184,31 +184,45 @@ def pick(pools: Mapping[str, Sequence[Question]], history: Mapping[str, dt.datet
         cap = math.ceil(count / len(pools))
     r = _Round(count, cap, [], set(), set(), set(), {})
     unasked = {name: [q for q in qs if q.id not in history] for name, qs in pools.items()}
-    # Never asked here: a family drawn by its remaining unasked pool (capped), then one of
-    # its fitting questions at random.
-    while len(r.chosen) < count:
-        fitting = {name: [q for q in qs if r.fits(q)] for name, qs in unasked.items()}
+    everything = [q for qs in pools.values() for q in qs]
+    tiebreak = {q.id: rng.random() for q in everything}
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    oldest = sorted(everything, key=lambda q: (_aware(history.get(q.id)) or never,
+                                               tiebreak[q.id]))
+    # A new question beats a repeat, even one from a family past its cap this round (the
+    # share stays near 20 % on average: weights follow the pools); a repeat beats breaking
+    # the subject rule; only a round that cannot be filled otherwise breaks the rest.
+    for source, level in (("new", 0), ("new", 1), ("old", 0), ("old", 1), ("new", 2),
+                          ("old", 2), ("old", 3)):
+        if source == "new":
+            _fill_new(r, unasked, rng, level)
+        else:
+            _fill_oldest(r, oldest, level)
+    return r.chosen
+
+
+def _fill_new(r: _Round, unasked: Mapping[str, Sequence[Question]], rng: random.Random,
+              level: int) -> None:
+    """Never asked here: a family drawn by its remaining unasked pool (capped), then one of
+    its fitting questions at random."""
+    while len(r.chosen) < r.count:
+        fitting = {name: [q for q in qs if r.fits(q, level=level)]
+                   for name, qs in unasked.items()}
         names = [n for n, qs in fitting.items() if qs]
         if not names:
-            break
+            return
         weights = [min(sum(q.id not in r.ids for q in unasked[n]), POOL_CAP) for n in names]
         name = rng.choices(names, weights)[0]
         r.add(rng.choice(fitting[name]))
-    # Every pool exhausted (or the rules left places open): the least recently asked first,
-    # relaxing the family cap and then subjects only when nothing else fills the round.
-    if len(r.chosen) < count:
-        everything = [q for qs in pools.values() for q in qs]
-        tiebreak = {q.id: rng.random() for q in everything}
-        never = dt.datetime.min.replace(tzinfo=dt.UTC)
-        oldest = sorted(everything, key=lambda q: (_aware(history.get(q.id)) or never,
-                                                   tiebreak[q.id]))
-        for level in range(4):
-            for q in oldest:
-                if len(r.chosen) >= count:
-                    break
-                if r.fits(q, level=level):
-                    r.add(q)
-    return r.chosen
+
+
+def _fill_oldest(r: _Round, oldest: Sequence[Question], level: int) -> None:
+    """Every pool exhausted (or the rules left places open): the least recently asked."""
+    for q in oldest:
+        if len(r.chosen) >= r.count:
+            return
+        if r.fits(q, level=level):
+            r.add(q)
 
 
 def _aware(t: dt.datetime | None) -> dt.datetime | None:
