@@ -47,14 +47,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import col
 
 from bot.db.dialect import insert
 from bot.facts.records import Facts
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.models import QuestionHistory
-from bot.quiz.questions._family import Family
 from bot.quiz.questions.model import DIFFICULTIES, TOPICS, Question
-from bot.quiz.questions.registry import FAMILIES
+from bot.quiz.questions.registry import FAMILIES, Family
 from bot.quiz.questions.validator import validate
 
 log = logging.getLogger(__name__)
@@ -232,9 +232,13 @@ def _aware(t: dt.datetime | None) -> dt.datetime | None:
 
 # --- the history ----------------------------------------------------------------------------
 
+_HISTORY = QuestionHistory.metadata.tables[QuestionHistory.__tablename__]
+
+
 async def load_history(conn: AsyncConnection, guild_id: int) -> dict[str, dt.datetime]:
-    rows = (await conn.execute(select(QuestionHistory.question_id, QuestionHistory.asked_at)
-                               .where(QuestionHistory.guild_id == guild_id))).all()
+    rows = (await conn.execute(select(col(QuestionHistory.question_id),
+                                      col(QuestionHistory.asked_at))
+                               .where(col(QuestionHistory.guild_id) == guild_id))).all()
     return {str(qid): _aware(at) or at for qid, at in rows}
 
 
@@ -244,18 +248,18 @@ async def record(conn: AsyncConnection, guild_id: int, questions: Iterable[Quest
     rows = [{"guild_id": guild_id, "question_id": q.id, "asked_at": asked_at,
              "subjects": " ".join(sorted(subjects_of(q)))} for q in questions]
     if rows:
-        stmt = insert(conn, QuestionHistory.__table__).values(rows)
+        stmt = insert(conn, _HISTORY).values(rows)
         # Two channels of one server may draw at once: the later write wins, never fails.
         await conn.execute(stmt.on_conflict_do_update(
             index_elements=["guild_id", "question_id"],
             set_={"asked_at": stmt.excluded.asked_at, "subjects": stmt.excluded.subjects}))
-    newest = (select(QuestionHistory.question_id)
-              .where(QuestionHistory.guild_id == guild_id)
-              .order_by(QuestionHistory.asked_at.desc(), QuestionHistory.question_id)
+    newest = (select(col(QuestionHistory.question_id))
+              .where(col(QuestionHistory.guild_id) == guild_id)
+              .order_by(col(QuestionHistory.asked_at).desc(), col(QuestionHistory.question_id))
               .limit(limit))
     await conn.execute(delete(QuestionHistory).where(
-        QuestionHistory.guild_id == guild_id,
-        QuestionHistory.question_id.not_in(newest.scalar_subquery())))
+        col(QuestionHistory.guild_id) == guild_id,
+        col(QuestionHistory.question_id).not_in(newest.scalar_subquery())))
 
 
 class Selector:
