@@ -1,4 +1,5 @@
-"""``python -m bot [run|play|ask|sync|load-data|migrate|quiz-sample]`` (or ``factquiz …``)."""
+"""``python -m bot [run|play|ask|sync|load-data|migrate|quiz-sample|quiz-rounds]`` (or
+``factquiz …``)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--data-dir", type=Path, help="load from this folder instead of data/")
     sub.add_parser("migrate", help="apply database migrations up to head")
     sub.add_parser("quiz-sample", help="print generated quiz questions (see quiz-sample --help)")
+    sub.add_parser("quiz-rounds", help="print consecutive rounds as the selector picks them "
+                                       "(see quiz-rounds --help)")
     return parser
 
 
@@ -48,9 +51,9 @@ def entry() -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["quiz-sample"]:
-        # quiz-sample parses its own options (python -m bot quiz-sample --help).
-        args = argparse.Namespace(command="quiz-sample", rest=argv[1:])
+    if argv[:1] in (["quiz-sample"], ["quiz-rounds"]):
+        # These parse their own options (python -m bot quiz-sample --help).
+        args = argparse.Namespace(command=argv[0], rest=argv[1:])
     else:
         args = _parser().parse_args(argv)
     try:
@@ -68,7 +71,7 @@ def main(argv: list[str]) -> int:
               "(set the token, or use `factquiz play` to drive the playground from stdin)",
               file=sys.stderr)
         return 2
-    quiet = command in ("ask", "quiz-sample", "play") or (command == "run" and settings.local)
+    quiet = command in ("ask", "quiz-sample", "quiz-rounds", "play") or (command == "run" and settings.local)
     logs.configure(logging.WARNING if quiet and settings.log_level == "INFO"
                    else settings.log_level_number, *settings.secrets)
     try:
@@ -116,6 +119,11 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
 
         return await _with_services(settings, lambda s: asyncio.to_thread(
             sample.main, args.rest, s.facts.facts))
+    if command == "quiz-rounds":
+        from bot.quiz.questions import round_sample
+
+        return await _with_services(settings, lambda s: round_sample.main(
+            args.rest, s.facts.facts))
     if command == "sync":
         from bot.runner import sync_commands
 

@@ -18,6 +18,7 @@ from bot.quiz.models import (
     ModAction,
     Player,
     PointsAdjustment,
+    QuestionHistory,
     QuizRound,
     RoundQuestion,
     RoundStatus,
@@ -108,6 +109,6 @@ async def forget_guild(engine: AsyncEngine, guild_id: int) -> None:
         await conn.execute(delete(Answer).where(col(Answer.guild_id) == guild_id))
         await conn.execute(delete(RoundQuestion).where(col(RoundQuestion.round_id).in_(rounds)))
         for table in (QuizRound, Player, PointsAdjustment, ModAction, ChannelRule,
-                      GuildSettings):
+                      GuildSettings, QuestionHistory):
             await conn.execute(delete(table).where(col(table.guild_id) == guild_id))
     log.info("deleted all quiz data of guild=%s (the bot left it)", guild_id)

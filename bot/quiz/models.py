@@ -149,3 +149,17 @@ class ModAction(SQLModel, table=True):
     created_at: dt.datetime
     # The interaction that made the change (NULL for entries from before revision 0003).
     interaction_id: int | None = Field(default=None, sa_column=_snowflake(nullable=True))
+
+
+class QuestionHistory(SQLModel, table=True):
+    """When each question was last asked in a server, for the round selector
+    (:mod:`bot.quiz.selector`); bounded per guild, deleted with the server's data."""
+
+    __tablename__ = "quiz_question_history"
+    __table_args__ = (Index("ix_quiz_question_history_guild_time", "guild_id", "asked_at"),)
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    question_id: str = Field(primary_key=True, max_length=120)
+    asked_at: dt.datetime
+    # What the question was about ("year:2010 state:TTO"), space-separated.
+    subjects: str = Field(default="", sa_column=Column(Text, nullable=False))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import enum
+import inspect
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -166,7 +167,8 @@ class RoundRunner:
     """One running round in this process: the clock, the open question and the streaks."""
 
     def __init__(self, info: RoundInfo, engine: AsyncEngine, writer: AnswerWriter,
-                 presenter: Presenter, draw: Callable[[], list[Question]], *,
+                 presenter: Presenter,
+                 draw: Callable[[], list[Question] | Awaitable[list[Question]]], *,
                  intermission: float, lead_in: float, clock: Clock = SYSTEM_CLOCK) -> None:
         self.info = info
         self.clock = clock
@@ -202,7 +204,8 @@ class RoundRunner:
         silent = 0
         try:
             lead_in_ends = self.clock.monotonic() + self.lead_in
-            self.info.questions = self.draw()
+            drawn = self.draw()  # the selector reads and writes history: it may await
+            self.info.questions = await drawn if inspect.isawaitable(drawn) else drawn
             if await self._wait_or_stop(lead_in_ends - self.clock.monotonic()):
                 reason = self.stop_reason
             else:

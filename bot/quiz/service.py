@@ -10,7 +10,6 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,8 +22,6 @@ from bot.quiz import config as cfg
 from bot.quiz.answers import AnswerWriter
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.models import QuizRound, RoundQuestion, RoundStatus
-from bot.quiz.questions.generator import generate
-from bot.quiz.questions.model import Difficulty
 from bot.quiz.rounds import (
     AnswerResult,
     AnswerStatus,
@@ -36,6 +33,7 @@ from bot.quiz.rounds import (
     lock_in,
     streak_before,
 )
+from bot.quiz.selector import Selector
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +79,9 @@ class QuizService:
         self.intermission = intermission
         self.lead_in = lead_in
         self.runners: dict[int, RoundRunner] = {}
+        # Draws every round against the server's question history (no repeats, no
+        # give-aways); replace ``selector.difficulty_of`` to plug in measured difficulty.
+        self.selector = Selector(engine, facts, clock=clock)
         self._tasks: dict[int, asyncio.Task[EndReason]] = {}
         self.accepting = True  # False while shutting down: no new rounds
 
@@ -115,11 +116,10 @@ class QuizService:
             return await self._running_in(channel_id)
         info = RoundInfo(round_id, guild_id, channel_id, starter_id, topic, difficulty,
                          config.time_limit, count, config.reveal_pictures, started_at=now)
-        facts = self.facts()
-        # The command's choices offer only the three levels; the string is not checked again.
-        level = cast(Difficulty | None, difficulty)
         runner = RoundRunner(info, self.engine, self.writer, presenter(info),
-                             lambda: generate(facts, count, seed, topic, level),
+                             lambda: self.selector.draw(guild_id=guild_id, count=count,
+                                                        seed=seed, topic=topic,
+                                                        difficulty=difficulty),
                              intermission=self.intermission, lead_in=self.lead_in,
                              clock=self.clock)
         self.runners[round_id] = runner

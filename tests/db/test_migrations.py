@@ -97,3 +97,19 @@ async def test_leaderboard_rows_survive_upgrades_to_head(database_url: str) -> N
         assert audit == [("old entry", None)]
     finally:
         await engine.dispose()
+
+
+async def test_question_history_table_at_head(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0003")
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: {
+                col["name"] for col in sa.inspect(c).get_columns("quiz_question_history")})
+            keys = await conn.run_sync(lambda c: sa.inspect(c).get_pk_constraint(
+                "quiz_question_history")["constrained_columns"])
+        assert columns == {"guild_id", "question_id", "asked_at", "subjects"}
+        assert keys == ["guild_id", "question_id"]
+    finally:
+        await engine.dispose()
