@@ -149,3 +149,15 @@ class ModAction(SQLModel, table=True):
     created_at: dt.datetime
     # The interaction that made the change (NULL for entries from before revision 0003).
     interaction_id: int | None = Field(default=None, sa_column=_snowflake(nullable=True))
+
+
+class QuestionStat(SQLModel, table=True):
+    """Answers to one question across all servers (see :mod:`bot.quiz.difficulty`): added to
+    when a round reveals the question, in the transaction that marks it revealed."""
+
+    __tablename__ = "quiz_question_stats"
+
+    question_id: str = Field(primary_key=True, max_length=120)  # as RoundQuestion.question_id
+    answered: int
+    correct: int
+    updated_at: dt.datetime
