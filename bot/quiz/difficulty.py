@@ -58,7 +58,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.db.dialect import insert, utcnow
@@ -145,8 +145,8 @@ def separation(options: tuple[str, ...], answer_index: int) -> float:
         return 1.0
     if all(_YEAR.match(o.strip()) and 1800 <= int(o) <= 2100 for o in options):
         key = int(options[answer_index])
-        gap = min(abs(int(d) - key) for d in decoys)
-        return 1.0 - math.exp(-gap / YEAR_SCALE)
+        years = min(abs(int(d) - key) for d in decoys)
+        return 1.0 - math.exp(-years / YEAR_SCALE)
     values = [_quantity(o) for o in options]
     if any(v is None for v in values):
         return 1.0
@@ -212,7 +212,8 @@ def share_line(stats: QuestionStats | None) -> str | None:
 
 # ---------------------------------------------------------------------------- the table
 
-_TABLE = QuestionStat.__table__
+# The Core table (typed: the SQLModel class's ``__table__`` is invisible to type checkers).
+_TABLE: Table = QuestionStat.metadata.tables["quiz_question_stats"]
 # SQLite allows 32,766 bound parameters per statement; a round's pool is far below that,
 # so this is one query in practice.
 _CHUNK = 30_000
