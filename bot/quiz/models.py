@@ -163,3 +163,15 @@ class QuestionHistory(SQLModel, table=True):
     asked_at: dt.datetime
     # What the question was about ("year:2010 state:TTO"), space-separated.
     subjects: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class QuestionStat(SQLModel, table=True):
+    """Answers to one question across all servers (see :mod:`bot.quiz.difficulty`): added to
+    when a round reveals the question, in the transaction that marks it revealed."""
+
+    __tablename__ = "quiz_question_stats"
+
+    question_id: str = Field(primary_key=True, max_length=120)  # as RoundQuestion.question_id
+    answered: int
+    correct: int
+    updated_at: dt.datetime

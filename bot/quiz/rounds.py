@@ -21,6 +21,7 @@ from bot.db.dialect import utcnow
 from bot.quiz import scoring
 from bot.quiz.answers import AnswerWriter, NewAnswer
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
+from bot.quiz.difficulty import QuestionStats, record_reveal
 from bot.quiz.models import Answer, Player, QuizRound, RoundQuestion, RoundStatus
 from bot.quiz.questions.model import Question
 
@@ -86,6 +87,7 @@ class QuestionOutcome:
     correct: tuple[Scored, ...]  # fastest first
     answered: int
     aborted: bool = False
+    stats: QuestionStats | None = None  # this question's answers on all servers, this one too
 
 
 @dataclass(frozen=True)
@@ -276,7 +278,9 @@ class RoundRunner:
                 col(RoundQuestion.round_id) == self.info.round_id,
                 col(RoundQuestion.index) == index
             ).values(revealed=True))
-        return QuestionOutcome(asked, correct, len(answers), aborted)
+            # Same transaction: an answer counts in the all-servers stats iff it was revealed.
+            stats = await record_reveal(conn, question.id, len(answers), len(correct))
+        return QuestionOutcome(asked, correct, len(answers), aborted, stats)
 
     async def answer(self, user_id: int, display_name: str, index: int, option: int
                      ) -> AnswerResult:

@@ -12,8 +12,9 @@ picked, per server (guild), against a persisted history of the question ids aske
   comes back rarely instead of in most rounds;
 * no subject (year, span, state …) twice in a round, and no question whose ``asks`` meet the
   ``asks`` or ``reveals`` of an earlier question of the same round (a give-away);
-* the round's difficulty filter uses an injected ``difficulty_of`` (default: the question's
-  own ``difficulty``), so measured difficulty can be plugged in without touching this module.
+* the round's difficulty filter uses measured difficulty (:mod:`bot.quiz.difficulty`: the
+  question's prior blended with every server's revealed answers), or an injected
+  ``difficulty_of`` (tests, the benchmark).
 
 **Why the families directly, not** :func:`~bot.quiz.questions.generator.iter_questions`:
 the generator gives families equal turns (exactly what made the one-question families appear
@@ -52,6 +53,7 @@ from sqlmodel import col
 from bot.db.dialect import insert
 from bot.facts.records import Facts
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
+from bot.quiz.difficulty import load_difficulty_of
 from bot.quiz.models import QuestionHistory
 from bot.quiz.questions.model import DIFFICULTIES, TOPICS, Question
 from bot.quiz.questions.registry import FAMILIES, Family
@@ -266,7 +268,7 @@ class Selector:
     """Draws a server's rounds against its history (one instance per process)."""
 
     def __init__(self, engine: AsyncEngine, facts: Callable[[], Facts], *,
-                 difficulty_of: DifficultyOf = _own_difficulty, clock: Clock = SYSTEM_CLOCK,
+                 difficulty_of: DifficultyOf | None = None, clock: Clock = SYSTEM_CLOCK,
                  history_limit: int = HISTORY_LIMIT) -> None:
         self.engine = engine
         self.facts = facts
@@ -284,8 +286,14 @@ class Selector:
         pools = await asyncio.to_thread(candidates, facts, topic)
         async with self.engine.begin() as conn:
             history = await load_history(conn, guild_id)
+            judge = self.difficulty_of or _own_difficulty
+            if difficulty is not None and self.difficulty_of is None:
+                # Measured difficulty: each candidate's prior blended with every server's
+                # revealed answers (bot.quiz.difficulty), loaded in one query.
+                judge = await load_difficulty_of(
+                    conn, (q for qs in pools.values() for q in qs))
             chosen = pick(pools, history, count, random.Random(seed), difficulty=difficulty,
-                          difficulty_of=self.difficulty_of)
+                          difficulty_of=judge)
             await record(conn, guild_id, chosen, now or self.clock.now(),
                          limit=self.history_limit)
         return chosen

@@ -80,7 +80,7 @@ class QuizService:
         self.lead_in = lead_in
         self.runners: dict[int, RoundRunner] = {}
         # Draws every round against the server's question history (no repeats, no
-        # give-aways); replace ``selector.difficulty_of`` to plug in measured difficulty.
+        # give-aways), filtering by measured difficulty (bot.quiz.difficulty).
         self.selector = Selector(engine, facts, clock=clock)
         self._tasks: dict[int, asyncio.Task[EndReason]] = {}
         self.accepting = True  # False while shutting down: no new rounds

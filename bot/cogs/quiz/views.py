@@ -14,6 +14,7 @@ from bot.cogs import _sources
 from bot.cogs._embeds import EmbedColour, bounded_join, truncate
 from bot.cogs._items import Button
 from bot.quiz import scoring
+from bot.quiz.difficulty import share_line
 from bot.quiz.rounds import (
     AnswerStatus,
     AskedQuestion,
@@ -135,6 +136,8 @@ def reveal_embed(info: RoundInfo, outcome: QuestionOutcome) -> discord.Embed:
     embed.add_field(name="Answers", value=f"{outcome.answered} answered, "
                                           f"{len(outcome.correct)} right")
     embed.add_field(name="Got it right", value=_names(list(outcome.correct)), inline=False)
+    if (share := share_line(outcome.stats)) is not None:  # all servers, once enough answered
+        embed.add_field(name="All servers", value=share, inline=False)
     if outcome.aborted:
         embed.set_footer(text="The round was stopped during this question.")
     return embed
