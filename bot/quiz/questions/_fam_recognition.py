@@ -60,6 +60,9 @@ def _at(facts: Facts, d: dt.date) -> str:
     return f"As of {day(d)}"
 
 
+_NAMES: dict[str, str] = {}  # filled by _pools(); names only measure lengths here
+
+
 def _peers(rng: random.Random, key: str, pool: list[str], k: int = 3) -> list[str] | None:
     """``k`` decoys from ``pool`` in the key's own OIC stratum, so "pick (or avoid) the
     Muslim-majority state" carries no information: a "not Israel" question then offers
@@ -67,7 +70,15 @@ def _peers(rng: random.Random, key: str, pool: list[str], k: int = 3) -> list[st
     non-OIC states. None if the stratum is too small."""
     inside = key in policy.OIC
     same = [i for i in pool if (i in policy.OIC) is inside and i != key]
-    return rng.sample(same, k) if len(same) >= k else None
+    if len(same) < k:
+        return None
+    # Nor should the key be the longest name ("United Arab Emirates"): prefer a draw with a
+    # decoy at least as long, when the stratum has one.
+    for _ in range(20):
+        picked = rng.sample(same, k)
+        if max(len(_NAMES[i]) if i in _NAMES else 0 for i in picked) >= len(_NAMES.get(key, "")):
+            return picked
+    return picked
 
 
 def _order(rng: random.Random, names: dict[str, str], iso: str,
@@ -90,6 +101,7 @@ def _pools(facts: Facts) -> _Pools:
 
 
 def _compute_pools(facts: Facts) -> _Pools:
+    _NAMES.update({m.iso3: m.name for m in facts.members})
     latest = facts.latest_event_date
     anchors = tuple(sorted({d for d in policy.ANCHOR_DATES if SNAPSHOT_DATE <= d <= latest}
                            | {latest}))
@@ -427,16 +439,12 @@ def _compute_range(facts: Facts, d: dt.date, which: str) -> tuple[int, int, int]
 
 
 def _ever_counted(facts: Facts, which: str) -> frozenset[int]:
-    """Every count any convention gives on any day of the data (138 in 2023, 147 in 2024, 156
-    now, 157 with Mexico …): such a figure was true at another date or under another
-    convention, so it is never offered as a wrong option."""
+    """Every count the article's convention gives on any day of the data (138 in 2023, 147
+    in 2024, 156 now …): such a figure was true at another date, so it is never offered as a
+    wrong option (other conventions at the question's date are kept out by COUNT_MARGIN)."""
     def compute() -> frozenset[int]:
         days = {SNAPSHOT_DATE} | {e.effective for e in facts.events}
-        out: set[int] = set()
-        for d in days:
-            _, lo, hi = _count_range(facts, d, which)
-            out |= set(range(lo, hi + 1))
-        return frozenset(out)
+        return frozenset(_count_range(facts, d, which)[0] for d in days)
     return facts.memo(("recognition-ever", which), compute)
 
 
@@ -483,7 +491,9 @@ def ranked(rng: random.Random, answer: int, below: list[int], above: list[int],
         low = pick_spread(rng, below, r, ok) if r else []
         if low is None:
             continue
-        high = pick_spread(rng, above, 3 - r, lambda c, ch: ok(c, [*low, *ch])) \
+        chosen_low = list(low)
+        high = pick_spread(rng, above, 3 - r,
+                           lambda c, ch, fixed=chosen_low: ok(c, [*fixed, *ch])) \
             if r < 3 else []
         if high is not None:
             return [*low, *high]
@@ -500,7 +510,10 @@ def _count_family(which: str) -> Family:
         ever = _ever_counted(facts, which)
 
         def ok(c: int, chosen: list[int]) -> bool:
-            return (c not in chosen and 0 <= c <= UN and c not in ever
+            # At most one two-digit decoy beside a three-digit count: "pick the longest"
+            # would otherwise find the key.
+            short = sum(x < 100 <= count for x in [*chosen, c])
+            return (c not in chosen and 0 <= c <= UN and c not in ever and short <= 1
                     and not lo - policy.COUNT_MARGIN <= c <= hi + policy.COUNT_MARGIN
                     and abs(c - count) >= policy.NUMERIC_MIN_GAP * count
                     and in_band(c, count, policy.BAND_LOW, policy.BAND_HIGH)
@@ -602,7 +615,9 @@ def palestine_recognition_year(fam: Family, facts: Facts,
         return len(below) >= rank and len(above) >= 3 - rank
 
     if rank == 0 and rng.random() < KEY_1988:
-        keys = [i for i in candidates if _year_of(statuses[i]) == first]
+        # 1988 has as many rows as all later years together; question ids name the state, so
+        # only every fifth 1988 state (a fixed subset) is a key, or 1988 would be most keys.
+        keys = sorted(i for i in candidates if _year_of(statuses[i]) == first)[::5]
     else:
         keys = [i for i in candidates if _year_of(statuses[i]) != first
                 and fits(_year_of(statuses[i]))]
@@ -924,7 +939,7 @@ def recognized_israel_2020(fam: Family, facts: Facts, rng: random.Random) -> Que
 def same_day_palestine(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states recognized the State of Palestine on the same day as X (the
     2024–25 waves); decoys recognized more than STABLE_DAYS away from that day."""
-    d, statuses = _latest(facts)
+    d, _ = _latest(facts)
     ok = set(_stable_pool(facts, "date_ok", d))
     dated = {e.iso3: e for e in facts.events
              if e.change == "palestine=yes" and e.iso3 in ok and len(e.date) == 10}

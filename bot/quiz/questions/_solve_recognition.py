@@ -26,8 +26,8 @@ from bot.quiz.questions._truth import (
     State,
     count_range,
     event_day,
-    latest_event,
     exclusions,
+    latest_event,
     names,
     rows,
     stable,
@@ -142,8 +142,8 @@ def _count(which: str) -> Solver:
         ever = ever_counted(facts, which)
         for v in values:
             if v != count and v in ever:
-                raise Problem(f"{v} was the {which} count at another date or under another "
-                              f"convention; offered as wrong, it would mislead")
+                raise Problem(f"{v} was the {which} count at another date; offered as "
+                              f"wrong, it would mislead")
             if v != count and lo - policy.COUNT_MARGIN <= v <= hi + policy.COUNT_MARGIN:
                 raise Problem(f"{v} is within reach of another counting convention "
                               f"({lo}–{hi}); it could be defended")
@@ -161,13 +161,9 @@ solver("both_count")(_count("both"))
 
 
 def ever_counted(facts: Facts, which: str) -> set[int]:
-    """Every count any convention gives on any day the data changes (and the snapshot)."""
+    """The article-convention count on every day the data changes (and the snapshot)."""
     days = {SNAPSHOT_DATE} | {event_day(e.date) for e in facts.events}
-    out: set[int] = set()
-    for d in days:
-        _, lo, hi = count_range(facts, d, which)
-        out |= set(range(lo, hi + 1))
-    return out
+    return {count_range(facts, d, which)[0] for d in days}
 
 
 def _recognition_year(s: State, iso: str) -> int:
