@@ -480,6 +480,14 @@ def _count_dates(facts: Facts, which: str) -> tuple[dt.date, ...]:
     return tuple(sorted(chosen))
 
 
+def _with_fixed(ok: Callable[[int, list[int]], bool],
+                fixed: list[int]) -> Callable[[int, list[int]], bool]:
+    """``ok`` that also sees the distractors already chosen on the other side."""
+    def check(c: int, chosen: list[int]) -> bool:
+        return ok(c, [*fixed, *chosen])
+    return check
+
+
 def ranked(rng: random.Random, answer: int, below: list[int], above: list[int],
            ok: Callable[[int, list[int]], bool]) -> list[int] | None:
     """Three distractors placing ``answer`` at a uniformly drawn rank among four ascending
@@ -491,10 +499,7 @@ def ranked(rng: random.Random, answer: int, below: list[int], above: list[int],
         low = pick_spread(rng, below, r, ok) if r else []
         if low is None:
             continue
-        chosen_low = list(low)
-        high = pick_spread(rng, above, 3 - r,
-                           lambda c, ch, fixed=chosen_low: ok(c, [*fixed, *ch])) \
-            if r < 3 else []
+        high = pick_spread(rng, above, 3 - r, _with_fixed(ok, list(low))) if r < 3 else []
         if high is not None:
             return [*low, *high]
     return None
