@@ -32,6 +32,9 @@ def make(
     as_of: dt.date,
     params: Mapping[str, ParamValue],
     picture: PictureRequest | None,
+    subjects: frozenset[str] = frozenset(),
+    asks: frozenset[str] = frozenset(),
+    reveals: frozenset[str] = frozenset(),
 ) -> Question:
     """A question of ``fam``, which supplies the name and topic. ``key`` is the parameter
     part of the id ("2012", "FRA@2025-12-09", "" for none); ``picture`` is what the reveal
@@ -50,6 +53,9 @@ def make(
         as_of=as_of,
         params=freeze_params(params),
         picture=picture,
+        subjects=subjects,
+        asks=asks,
+        reveals=reveals,
     )
 
 

@@ -73,3 +73,41 @@ ANCHOR_DATES = (
 # --- article facts -------------------------------------------------------------------------
 RECOGNITION_ARTICLE_DATE = dt.date(2023, 11, 14)  # "as of November 14, 2023"
 DEFECTORS_ARTICLE_DATE = dt.date(2023, 6, 30)  # its newest figure is "2023 (as of June)"
+
+# --- recognition: decoys and groups ---------------------------------------------------------
+# Where a date predates the state's present form (beyond PREDECESSOR): the note the text must
+# carry whenever that date's year is shown. Such dates are kept out of date questions, like
+# PREDECESSOR's.
+FORMER_FORM = {"UKR": "as a Soviet republic", "BLR": "as a Soviet republic",
+               "YEM": "before Yemen's unification", "NAM": "before Namibia's independence"}
+
+
+def latest_label(day: dt.date) -> str:
+    """How the latest data date is shown to players: the data's own label ("latest data,
+    December 2025"), not an event's day, which reads as if something happened on it."""
+    return f"latest data, {day:%B %Y}"
+
+
+# Members of the Organisation of Islamic Cooperation that are UN member states (56; the 57th is
+# Palestine), from https://www.oic-oci.org/states/?lan=en (the same list the question-quality
+# bench scores "pick the OIC member" with). NEVER shown to players as a fact: it only
+# stratifies decoys, so that "pick (or avoid) the Muslim-majority state" is no shortcut
+# (every option of a question is drawn from the key's own stratum).
+OIC = frozenset((
+    "AFG", "ALB", "DZA", "AZE", "BHR", "BGD", "BEN", "BRN", "BFA", "CMR", "TCD", "COM", "DJI",
+    "EGY", "GAB", "GMB", "GIN", "GNB", "GUY", "IDN", "IRN", "IRQ", "CIV", "JOR", "KAZ", "KWT",
+    "KGZ", "LBN", "LBY", "MYS", "MDV", "MLI", "MRT", "MAR", "MOZ", "NER", "NGA", "OMN", "PAK",
+    "QAT", "SAU", "SEN", "SLE", "SOM", "SDN", "SUR", "SYR", "TJK", "TGO", "TUN", "TUR", "TKM",
+    "UGA", "ARE", "UZB", "YEM",
+))
+
+# Group memberships (not in the fact tables; shown to players, so each carries its official
+# source, also listed in data/SOURCES.md). Both were unchanged from 2023 to 2025.
+G7 = frozenset({"CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"})
+G7_SOURCE = ("G7 members (Council of the EU, 'G7') "
+             "https://www.consilium.europa.eu/en/policies/g7/")
+EU = frozenset({"AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU",
+                "GRC", "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT",
+                "ROU", "SVK", "SVN", "ESP", "SWE"})
+EU_SOURCE = ("EU member countries (European Union) "
+             "https://european-union.europa.eu/principles-countries-history/eu-countries_en")

@@ -145,6 +145,9 @@ def exclusions(facts: Facts, iso: str, *, israel: bool, dates: bool) -> list[str
                    f"the article's convention")
     if dates and iso in policy.PREDECESSOR:
         out.append(f"{name}'s recognition date is {policy.PREDECESSOR[iso]}'s")
+    if dates and iso in policy.FORMER_FORM:
+        out.append(f"{name}'s recognition date predates its present form "
+                   f"({policy.FORMER_FORM[iso]})")
     if dates and any(w in row.note.lower() for w in policy.UNCERTAIN_DATE_WORDS):
         out.append(f"sources disagree on {name}'s recognition date")
     return out

@@ -56,11 +56,11 @@ LATEST = dt.date(2025, 12, 9)
 
 def tf_palestine(iso: str, name: str, day: dt.date, truth: bool) -> Question:
     shown = f"{day.day} {day:%B %Y}"
-    return q(id=f"recognizes_palestine_tf:{iso}@{day}", family="recognizes_palestine_tf",
+    return q(id=f"recognizes_palestine_tf:is:{iso}@{day}", family="recognizes_palestine_tf",
              topic="recognition", difficulty="easy", source=VC_SOURCE,
              text=f"True or false? As of {shown}, {name} recognized the State of Palestine.",
              options=("True", "False"), answer_index=0 if truth else 1, as_of=day,
-             params={"iso3": iso, "as_of": day.isoformat()})
+             params={"iso3": iso, "as_of": day.isoformat(), "form": "is"})
 
 
 def both_of_four(names: tuple[str, ...], isos: tuple[str, ...], answer: int,
@@ -90,10 +90,12 @@ def test_hand_made_good_questions_pass(facts, arrivals_2012, peak, two_years) ->
         arrivals_2012, peak, two_years,
         tf_palestine("ESP", "Spain", LATEST, True),
         tf_palestine("ESP", "Spain", dt.date(2024, 1, 1), False),
-        both_of_four(("Spain", "Germany", "Saudi Arabia", "Japan"),
-                     ("ESP", "DEU", "SAU", "JPN"), 0),
+        # One OIC stratum: mixed options would make "pick the OIC member" a shortcut.
+        both_of_four(("Spain", "Germany", "Cuba", "Japan"),
+                     ("ESP", "DEU", "CUB", "JPN"), 0),
         palestine_count(("120", "138", "150", "170"), 1, dt.date(2023, 11, 14)),
-        palestine_count(("130", "145", "156", "175"), 2, LATEST),
+        # Not 145 or 138: those were the count on earlier dates (see the test below).
+        palestine_count(("130", "144", "156", "175"), 2, LATEST),
     ]
     for question in good:
         assert validate(question, facts) == [], question.id
@@ -256,11 +258,11 @@ def test_disputed_state_among_options(facts) -> None:
 def test_cut_relations_state_in_an_israel_question(facts, iso, name) -> None:
     day = dt.date(2025, 7, 1)
     shown = f"{day.day} {day:%B %Y}"
-    bad = q(id=f"recognizes_israel_tf:{iso}@{day}", family="recognizes_israel_tf",
+    bad = q(id=f"recognizes_israel_tf:is:{iso}@{day}", family="recognizes_israel_tf",
             topic="recognition", difficulty="easy", source=VC_SOURCE,
             text=f"True or false? As of {shown}, {name} recognized Israel.",
             options=("True", "False"), answer_index=1, as_of=day,
-            params={"iso3": iso, "as_of": day.isoformat()})
+            params={"iso3": iso, "as_of": day.isoformat(), "form": "is"})
     assert "cut or suspended" in problems_of(bad, facts)
 
 
@@ -304,7 +306,7 @@ def test_recognition_question_must_state_its_date(facts) -> None:
     good = tf_palestine("ESP", "Spain", LATEST, True)
     undated = replace(good, text="True or false? Spain recognized the State of Palestine.")
     assert "state its date" in problems_of(undated, facts)
-    too_late = replace(good, as_of=dt.date(2027, 1, 1), params={"iso3": "ESP",
+    too_late = replace(good, as_of=dt.date(2027, 1, 1), params={"iso3": "ESP", "form": "is",
                                                                "as_of": "2027-01-01"})
     assert "outside the data" in problems_of(too_late, facts)
 
@@ -376,7 +378,7 @@ def test_a_declared_parameter_missing_or_of_the_wrong_kind(facts, arrivals_2012,
         replace(two_years, params={"years": 2009}), facts)
     tf = tf_palestine("ESP", "Spain", LATEST, True)
     assert "not an iso date" in problems_of(
-        replace(tf, params={"iso3": "ESP", "as_of": "9 Dec"}), facts)
+        replace(tf, params={"iso3": "ESP", "as_of": "9 Dec", "form": "is"}), facts)
     assert "not a state" in problems_of(
         replace(tf, params={"iso3": "", "as_of": LATEST.isoformat()}), facts)
 
