@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
+from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour
 from bot.cogs._items import Button
 from bot.cogs._pictures import reply_with_picture
@@ -169,6 +170,10 @@ class Defectors(commands.Cog):
     def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
         self.embeds: ReplyCache[Any] = ReplyCache()
+
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
+        recheck(interaction)  # what Discord's client enforces, enforced here too
+        return True
 
     @app_commands.command(name="defectors",
                           description="North Koreans arriving in South Korea, per year (MOU)")

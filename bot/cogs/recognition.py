@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
+from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, day, truncate, user_text
 from bot.cogs._items import Button
 from bot.cogs._pictures import reply_with_picture
@@ -205,6 +206,10 @@ class Recognition(commands.GroupCog, group_name="recognition",
         self.bot = bot
         self.embeds: ReplyCache[discord.Embed] = ReplyCache()
         super().__init__()
+
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
+        recheck(interaction)  # what Discord's client enforces, enforced here too
+        return True
 
     def _date(self, as_of: dt.date | None) -> dt.date:
         """The date asked for; none given means the latest in the data (``parse_as_of``)."""

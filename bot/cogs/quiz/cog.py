@@ -12,12 +12,13 @@ from discord.ext import commands
 
 from bot.cogs import _confirm
 from bot.cogs._audit import actor
+from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, plural
 from bot.cogs.quiz import views
 from bot.cogs.quiz.presenter import DiscordPresenter
 from bot.quiz import admin, leaderboard
 from bot.quiz.service import AlreadyRunning, QuizService, Refused, Started
-from bot.reply import Interaction, respond, send_ephemeral
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -43,6 +44,10 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
     def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
         super().__init__()
+
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
+        recheck(interaction)  # what Discord's client enforces, enforced here too
+        return True
 
     @property
     def service(self) -> QuizService:

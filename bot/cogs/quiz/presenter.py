@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.cogs._pictures import attach
-from bot.cogs._retry import with_retries
+from bot.cogs._retry import send_with_retries, with_retries
 from bot.cogs.quiz import views
 from bot.pictures.renderer import Picture
 from bot.quiz.rounds import AskedQuestion, EndReason, QuestionOutcome, RoundInfo, ScoreLine
@@ -29,8 +29,9 @@ class DiscordPresenter:
         self.channel = bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
 
     async def question(self, info: RoundInfo, asked: AskedQuestion) -> int | None:
-        message = await with_retries(lambda: self.channel.send(
-            embed=views.question_embed(info, asked), view=views.question_view(info, asked)))
+        message = await send_with_retries(
+            self.channel, embed=views.question_embed(info, asked),
+            view=views.question_view(info, asked))
         return message.id
 
     async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None:
@@ -71,5 +72,5 @@ class DiscordPresenter:
 
     async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                      stopped_by: int | None) -> None:
-        await with_retries(lambda: self.channel.send(
-            embed=views.scoreboard_embed(info, board, reason, stopped_by)))
+        await send_with_retries(
+            self.channel, embed=views.scoreboard_embed(info, board, reason, stopped_by))
