@@ -62,10 +62,10 @@ class DiscordPresenter:
         try:
             if request.kind == "chart":
                 return await pictures.defectors_chart(facts, highlight_year=request.highlight,
-                                                      span=request.span)
+                                                      span=request.span, lane=info.guild_id)
             if request.as_of is None:  # the validator refuses this; never guess a date
                 raise ValueError(f"a map request without a date: {request}")
-            return await pictures.recognition_map(facts, request.as_of)
+            return await pictures.recognition_map(facts, request.as_of, lane=info.guild_id)
         except Exception:
             log.exception("round %s: reveal picture failed", info.round_id)
             return None
