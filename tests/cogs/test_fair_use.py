@@ -27,7 +27,8 @@ async def test_the_chart_button_pressed_20_times_posts_a_few_copies(discord: Loc
                                 timeout=15)
     assert not other.ephemeral
     mine = await discord.invoke("/recognition map", timeout=15)
-    assert mine.ephemeral and mine.content.startswith("Slow down")
+    assert mine.ephemeral
+    assert mine.content.startswith("Slow down")
 
 
 async def test_a_member_runs_at_most_two_rounds_at_once(discord: LocalDiscord,

@@ -90,12 +90,14 @@ async def test_my_data_sends_me_a_private_json_file_of_my_data_only(
     await discord.invoke("/quizadmin points adjust member:ann amount:5 reason:other", user=mod)
     mine = await discord.invoke("/quiz my-data", user=bob)
     assert mine.ephemeral
-    assert "1 answer" in mine.content and "1 adjustment" in mine.content
+    assert "1 answer" in mine.content
+    assert "1 adjustment" in mine.content
     files = mine.message["attachments"]
     assert [f["filename"] for f in files] == [f"factquiz-my-data-{discord.guild.id}.json"]
-    name, raw = discord.standin.attachments[int(files[0]["id"])]
+    _name, raw = discord.standin.attachments[int(files[0]["id"])]
     data = json.loads(raw)
-    assert data["user_id"] == str(bob.id) and data["guild_id"] == str(discord.guild.id)
+    assert data["user_id"] == str(bob.id)
+    assert data["guild_id"] == str(discord.guild.id)
     assert data["player_name"]["display_name"] == "Bob B"
     assert [(a["points"], a["correct"], a["elapsed_ms"]) for a in data["answers"]] == \
         [(120, True, 1000)]
@@ -104,9 +106,10 @@ async def test_my_data_sends_me_a_private_json_file_of_my_data_only(
     assert [e["action"] for e in data["audit_entries"]] == ["points.adjust"]
     assert f"member={bob.id}" in data["audit_entries"][0]["detail"]
     assert len(data["rounds_started"]) == 1
-    assert str(ann.id) not in raw.decode() and "other" not in raw.decode()
+    assert str(ann.id) not in raw.decode()
+    assert "other" not in raw.decode()
     # The moderator's own export names the adjustments they made.
     theirs = await discord.invoke("/quiz my-data", user=mod)
-    name, raw = discord.standin.attachments[int(theirs.message["attachments"][0]["id"])]
+    _name, raw = discord.standin.attachments[int(theirs.message["attachments"][0]["id"])]
     assert len(json.loads(raw)["audit_entries"]) == 2
     assert len(json.loads(raw)["point_adjustments"]) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import itertools
 import time
 
 from bot.facts.records import SNAPSHOT_DATE, Facts
@@ -26,7 +27,7 @@ def test_a_map_date_is_normalised_to_the_data_it_shows(facts: Facts) -> None:
     assert shown_date(facts, dt.date(9999, 12, 31)) == latest
     assert shown_date(facts, SNAPSHOT_DATE) == SNAPSHOT_DATE
     dates = sorted({e.effective for e in facts.events})
-    for before, after in zip(dates, dates[1:], strict=False):
+    for before, after in itertools.pairwise(dates):
         between = before + (after - before) // 2
         assert shown_date(facts, between) == before
         assert shown_date(facts, after) == after
