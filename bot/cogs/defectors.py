@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
+from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour
 from bot.cogs._items import Button
 from bot.cogs._pictures import reply_with_picture
@@ -156,7 +157,7 @@ class ChartButton(Button,
                               description=note, colour=EmbedColour.DEFECTORS)
         embed.set_footer(text=_footer(facts))
         await reply_with_picture(interaction, embed, bot.services.pictures.defectors_chart(
-            facts, highlight_year=self.year if single else None))
+            facts, highlight_year=self.year if single else None, lane=interaction.guild_id))
 
 
 def chart_view(year: int) -> discord.ui.View:
@@ -169,6 +170,10 @@ class Defectors(commands.Cog):
     def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
         self.embeds: ReplyCache[Any] = ReplyCache()
+
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
+        recheck(interaction)  # what Discord's client enforces, enforced here too
+        return True
 
     @app_commands.command(name="defectors",
                           description="North Koreans arriving in South Korea, per year (MOU)")
@@ -191,7 +196,8 @@ class Defectors(commands.Cog):
                 return
             embed = self.embeds.get(("overview", facts.version), lambda: overview_embed(facts))
             await reply_with_picture(interaction, embed,
-                                     self.bot.services.pictures.defectors_chart(facts))
+                                     self.bot.services.pictures.defectors_chart(
+                                         facts, lane=interaction.guild_id))
             return
         if to_year is not None:
             try:
@@ -205,7 +211,8 @@ class Defectors(commands.Cog):
                 return
             await reply_with_picture(interaction, span_embed(facts, answer),
                                      self.bot.services.pictures.defectors_chart(
-                                         facts, span=(singles[0], singles[-1])))
+                                         facts, span=(singles[0], singles[-1]),
+                                         lane=interaction.guild_id))
             return
         result = core.answer_year(facts, year)
         if isinstance(result, core.NoData):

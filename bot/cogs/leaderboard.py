@@ -8,9 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour
 from bot.quiz import leaderboard as core
-from bot.reply import Interaction, respond
+from bot.reply import HookInteraction, Interaction, respond
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -33,6 +34,10 @@ def leaderboard_embed(page: core.LeaderboardPage) -> discord.Embed:
 class Leaderboard(commands.Cog):
     def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
+
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
+        recheck(interaction)  # what Discord's client enforces, enforced here too
+        return True
 
     @app_commands.command(name="leaderboard", description="This server's quiz standings")
     @app_commands.describe(period="All time, this month or this week", page="Page number")

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cogs import _confirm
 from bot.cogs._audit import actor
+from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, plural, user_text
 from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
@@ -52,8 +53,9 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         self.bot = bot
         super().__init__()
 
-    async def interaction_check(self, interaction: HookInteraction) -> bool:
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
         # The server-side check: Discord's default_permissions can be changed by server admins.
+        recheck(interaction)  # first: from a DM there are no server permissions to check
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
         return True

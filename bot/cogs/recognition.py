@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
+from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, day, truncate, user_text
 from bot.cogs._items import Button
 from bot.cogs._pictures import reply_with_picture
@@ -206,6 +207,10 @@ class Recognition(commands.GroupCog, group_name="recognition",
         self.embeds: ReplyCache[discord.Embed] = ReplyCache()
         super().__init__()
 
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
+        recheck(interaction)  # what Discord's client enforces, enforced here too
+        return True
+
     def _date(self, as_of: dt.date | None) -> dt.date:
         """The date asked for; none given means the latest in the data (``parse_as_of``)."""
         return core.parse_as_of(None, self.bot.services.facts.facts) if as_of is None else as_of
@@ -271,7 +276,8 @@ class Recognition(commands.GroupCog, group_name="recognition",
             colour=EmbedColour.RECOGNITION)
         embed.set_footer(text=_footer(facts, date))
         await reply_with_picture(interaction, embed,
-                                 self.bot.services.pictures.recognition_map(facts, date))
+                                 self.bot.services.pictures.recognition_map(
+                                     facts, date, lane=interaction.guild_id))
 
     @app_commands.command(name="list", description="The UN member states in one group")
     @app_commands.describe(status="Which group", as_of=AS_OF_HELP)

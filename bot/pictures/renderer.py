@@ -7,6 +7,12 @@
   drops everything at once. Facts without a version (built by hand) are never cached,
   because nothing would tell two different data sets apart.
 * Identical requests that arrive while the first is still rendering share that render.
+* Pictures are keyed by what they show: a map's date is normalised to the last recognition
+  event at or before it (:func:`shown_date`), so 2030-01-01 and every day since the latest
+  event are one picture and one cache entry; a flood of dates cannot multiply renders.
+* Renders wait in one queue per *lane* (the server asking) and the worker takes lanes in
+  turn (round-robin), so a server that floods the worker delays another server's picture by
+  at most the one render already running, not by its whole backlog.
 * Importing this module loads neither matplotlib nor numpy: the worker imports them the first
   time it draws (or on :meth:`PictureRenderer.warm_up`), so the bot starts fast.
 """
@@ -14,13 +20,16 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import functools
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from bot.facts.records import SNAPSHOT_DATE
 from bot.pictures._cache import CacheInfo, LRUCache
 
 if TYPE_CHECKING:
@@ -40,6 +49,19 @@ class Picture:
 
 class RendererClosed(RuntimeError):
     """The renderer was closed; the bot is shutting down."""
+
+
+def shown_date(facts: Facts, as_of: dt.date) -> dt.date:
+    """The date whose data a map of ``as_of`` shows: the last event on or before it (the
+    snapshot when none). Dates before the snapshot are returned as given, to be refused."""
+    if as_of < SNAPSHOT_DATE:
+        return as_of
+    dates = [e.effective for e in facts.events]  # sorted by effective date
+    i = bisect.bisect_right(dates, as_of)
+    return max(SNAPSHOT_DATE, dates[i - 1]) if i else SNAPSHOT_DATE
+
+
+Lane = Hashable  # who a render is for (a guild id); None: anyone else
 
 
 # --- Jobs: run in the worker thread, the only place matplotlib is imported ---------------------
@@ -84,6 +106,10 @@ class PictureRenderer:
             max_workers=1, thread_name_prefix="pictures"
         )  # no thread starts until the first job
         self._inflight: dict[Hashable, asyncio.Future[Picture]] = {}
+        # Waiting renders per lane, in turn order; one job at a time goes to the worker.
+        self._lanes: OrderedDict[Lane, deque[tuple[Callable[[], object], asyncio.Future[object]]]]
+        self._lanes = OrderedDict()
+        self._busy = False
         self._generation = 0  # bumped by clear(): renders started before it are not stored
 
     async def defectors_chart(
@@ -92,16 +118,21 @@ class PictureRenderer:
         *,
         highlight_year: int | None = None,
         span: tuple[int, int] | None = None,
+        lane: Lane = None,
     ) -> Picture:
         """The arrivals bar chart. Raises ``ValueError`` for a span without single years."""
         span = None if span is None else (int(span[0]), int(span[1]))
         key = self._key(facts, "defectors", highlight_year, span)
-        return await self._get(key, functools.partial(_chart_job, facts, highlight_year, span))
+        return await self._get(key, functools.partial(_chart_job, facts, highlight_year, span),
+                               lane)
 
-    async def recognition_map(self, facts: Facts, as_of: dt.date) -> Picture:
-        """The world map at the end of ``as_of``. Raises ``AsOfError`` before 2023-11-14."""
-        key = self._key(facts, "recognition-map", as_of)
-        return await self._get(key, functools.partial(_map_job, facts, as_of))
+    async def recognition_map(self, facts: Facts, as_of: dt.date, *,
+                              lane: Lane = None) -> Picture:
+        """The world map at the end of ``as_of`` (drawn for :func:`shown_date`, the date of
+        the data it shows). Raises ``AsOfError`` before 2023-11-14."""
+        shown = shown_date(facts, as_of)
+        key = self._key(facts, "recognition-map", shown)
+        return await self._get(key, functools.partial(_map_job, facts, shown), lane)
 
     async def warm_up(self, facts: Facts | None = None) -> None:
         """Load matplotlib and the map outlines now; with ``facts``, also pre-render the
@@ -122,6 +153,10 @@ class PictureRenderer:
     async def close(self) -> None:
         """Stop the worker: queued renders are cancelled, a running one is let finish."""
         pool, self._pool = self._pool, None
+        for queue in self._lanes.values():
+            for _job, waiting in queue:
+                waiting.cancel()
+        self._lanes.clear()
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
@@ -131,23 +166,55 @@ class PictureRenderer:
     def _key(facts: Facts, kind: str, *params: Hashable) -> Hashable | None:
         return (facts.version, kind, *params) if facts.version else None
 
-    def _submit(self, job: Callable[[], T]) -> asyncio.Future[T]:
+    def _submit(self, job: Callable[[], T], lane: Lane = None) -> asyncio.Future[T]:
         if self._pool is None:
             raise RendererClosed("the picture renderer is closed")
-        return asyncio.get_running_loop().run_in_executor(self._pool, job)
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        queue = self._lanes.get(lane)
+        if queue is None:
+            queue = self._lanes[lane] = deque()  # a new lane takes its turn after the others
+        queue.append((job, future))  # type: ignore[arg-type]
+        self._pump()
+        return future
 
-    async def _run(self, job: Callable[[], T]) -> T:
-        return await self._submit(job)
+    def _pump(self) -> None:
+        """Give the worker the next job: the first waiting lane's oldest, then that lane
+        goes to the back of the turn order."""
+        while not self._busy and self._lanes and self._pool is not None:
+            lane, queue = self._lanes.popitem(last=False)
+            job, future = queue.popleft()
+            if queue:
+                self._lanes[lane] = queue
+            if future.cancelled():
+                continue
+            self._busy = True
+            running = asyncio.get_running_loop().run_in_executor(self._pool, job)
+            running.add_done_callback(functools.partial(self._finished, future))
 
-    async def _get(self, key: Hashable | None, job: Callable[[], Picture]) -> Picture:
+    def _finished(self, future: asyncio.Future[object], running: asyncio.Future[object]) -> None:
+        self._busy = False
+        if not future.done():
+            if running.cancelled():
+                future.cancel()
+            elif (error := running.exception()) is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(running.result())
+        self._pump()
+
+    async def _run(self, job: Callable[[], T], lane: Lane = None) -> T:
+        return await self._submit(job, lane)
+
+    async def _get(self, key: Hashable | None, job: Callable[[], Picture],
+                   lane: Lane = None) -> Picture:
         if key is None:
-            return await self._run(job)
+            return await self._run(job, lane)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
         pending = self._inflight.get(key)
         if pending is None:
-            pending = self._submit(job)
+            pending = self._submit(job, lane)
             self._inflight[key] = pending
             pending.add_done_callback(functools.partial(self._store, key, self._generation))
         # Shielded: one impatient caller being cancelled must not cancel a render others await.

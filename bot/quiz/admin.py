@@ -26,6 +26,9 @@ from bot.quiz.models import (
 
 log = logging.getLogger(__name__)
 
+# The largest adjustment either way. Bounded so that no sum of points can overflow a 64-bit
+# integer (SQLite raises "integer overflow" on SUM and the whole leaderboard fails): even a
+# million adjustments at the limit stay below 2**63 by a factor of 10**8.
 ADJUST_LIMIT = 100_000
 
 
@@ -94,6 +97,9 @@ async def remove_member(engine: AsyncEngine, actor: Actor, user_id: int, *,
 
 async def adjust_points(engine: AsyncEngine, actor: Actor, user_id: int, amount: int,
                         reason: str) -> None:
+    if not -ADJUST_LIMIT <= amount <= ADJUST_LIMIT:
+        # The command declares this range, and re-checks it; the core keeps it for any caller.
+        raise ValueError(f"an adjustment is at most ±{ADJUST_LIMIT:,} points (got {amount})")
     async with engine.begin() as conn:
         await conn.execute(insert(PointsAdjustment).values(
             guild_id=actor.guild_id, user_id=user_id, amount=amount, reason=reason[:200],

@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 # The stored key as a Core column: the model's ``id`` is ``int | None`` (None until the row
 # is inserted), which would make every id read back optional to the type checker.
 _ROUND_ID = inspect(QuizRound).c.id
+# Rounds one member may run at once, across servers and processes (the database counts): a
+# round holds a channel and renders a picture per question, and one member started 40.
+MAX_ROUNDS_PER_MEMBER = 2
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,13 @@ class QuizService:
         if not config.topic_allowed(topic):
             allowed = " and ".join(config.allowed_topics)
             return Refused(f"This server's moderators allow quiz questions on {allowed} only.")
+        async with self.engine.connect() as conn:
+            mine = len((await conn.execute(select(_ROUND_ID).where(
+                col(QuizRound.starter_id) == starter_id,
+                col(QuizRound.status) == RoundStatus.RUNNING))).all())
+        if mine >= MAX_ROUNDS_PER_MEMBER:
+            return Refused(f"You already have {mine} quiz rounds running (the limit is "
+                           f"{MAX_ROUNDS_PER_MEMBER}); let one finish or `/quiz stop` it first.")
         count = questions or config.default_questions
         seed = secrets.randbits(62)
         now = self.clock.now()

@@ -75,3 +75,41 @@ async def test_removing_the_bot_deletes_the_servers_quiz_data(discord: LocalDisc
     for table in ("quiz_answer", "quiz_player", "quiz_round", "quiz_mod_action",
                   "quiz_guild_settings"):
         assert await _count(services, table, discord.guild.id) == 0, table
+
+
+async def test_my_data_sends_me_a_private_json_file_of_my_data_only(
+        discord: LocalDiscord, services: Services) -> None:
+    import json
+
+    bob, ann = discord.member("bob"), discord.member("ann")
+    now = dt.datetime.now(dt.UTC)
+    await _seed_answers(services, discord.guild.id, [(bob.id, "Bob B", 120, now),
+                                                     (ann.id, "ann", 80, now)])
+    mod = discord.member("mod", moderator=True)
+    await discord.invoke("/quizadmin points adjust member:bob amount:10 reason:bonus", user=mod)
+    await discord.invoke("/quizadmin points adjust member:ann amount:5 reason:other", user=mod)
+    mine = await discord.invoke("/quiz my-data", user=bob)
+    assert mine.ephemeral
+    assert "1 answer" in mine.content
+    assert "1 adjustment" in mine.content
+    files = mine.message["attachments"]
+    assert [f["filename"] for f in files] == [f"factquiz-my-data-{discord.guild.id}.json"]
+    _name, raw = discord.standin.attachments[int(files[0]["id"])]
+    data = json.loads(raw)
+    assert data["user_id"] == str(bob.id)
+    assert data["guild_id"] == str(discord.guild.id)
+    assert data["player_name"]["display_name"] == "Bob B"
+    assert [(a["points"], a["correct"], a["elapsed_ms"]) for a in data["answers"]] == \
+        [(120, True, 1000)]
+    assert [(a["amount"], a["reason"], a["moderator_id"]) for a in data["point_adjustments"]] \
+        == [(10, "bonus", str(mod.id))]
+    assert [e["action"] for e in data["audit_entries"]] == ["points.adjust"]
+    assert f"member={bob.id}" in data["audit_entries"][0]["detail"]
+    assert len(data["rounds_started"]) == 1
+    assert str(ann.id) not in raw.decode()
+    assert "other" not in raw.decode()
+    # The moderator's own export names the adjustments they made.
+    theirs = await discord.invoke("/quiz my-data", user=mod)
+    _name, raw = discord.standin.attachments[int(theirs.message["attachments"][0]["id"])]
+    assert len(json.loads(raw)["audit_entries"]) == 2
+    assert len(json.loads(raw)["point_adjustments"]) == 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -12,12 +14,13 @@ from discord.ext import commands
 
 from bot.cogs import _confirm
 from bot.cogs._audit import actor
+from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, plural
 from bot.cogs.quiz import views
 from bot.cogs.quiz.presenter import DiscordPresenter
-from bot.quiz import admin, leaderboard
+from bot.quiz import admin, leaderboard, privacy
 from bot.quiz.service import AlreadyRunning, QuizService, Refused, Started
-from bot.reply import Interaction, respond, send_ephemeral
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -43,6 +46,10 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
     def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
         super().__init__()
+
+    async def interaction_check(self, interaction: HookInteraction, /) -> bool:
+        recheck(interaction)  # what Discord's client enforces, enforced here too
+        return True
 
     @property
     def service(self) -> QuizService:
@@ -152,6 +159,22 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
         await _confirm.ask_to_confirm(interaction, "forgetme", "Delete all your quiz answers, "
                                       "points and statistics on this server?",
                                       "Delete my quiz data")
+
+    @app_commands.command(name="my-data", description="Get a copy of everything the quiz "
+                                                      "stores about you on this server")
+    async def my_data(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None  # guild_only, re-checked by recheck()
+        data = await privacy.export_member(self.bot.services.engine, interaction.guild_id,
+                                           interaction.user.id)
+        raw = json.dumps(data, indent=2, ensure_ascii=False).encode()
+        file = discord.File(io.BytesIO(raw), filename=f"factquiz-my-data-"
+                                                      f"{interaction.guild_id}.json")
+        await respond(interaction, f"Everything the quiz stores about you on this server: "
+                                   f"{plural(len(data['answers']), 'answer')}, your name, "
+                                   f"{plural(len(data['point_adjustments']), 'adjustment')} "
+                                   f"and {plural(len(data['audit_entries']), 'audit record')}. "
+                                   "`/quiz forget-me` deletes it; see PRIVACY.md.",
+                      ephemeral=True, file=file)
 
 
 async def forget_confirmed(interaction: Interaction) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.cogs._pictures import attach
-from bot.cogs._retry import with_retries
+from bot.cogs._retry import send_with_retries, with_retries
 from bot.cogs.quiz import views
 from bot.pictures.renderer import Picture
 from bot.quiz.rounds import AskedQuestion, EndReason, QuestionOutcome, RoundInfo, ScoreLine
@@ -29,8 +29,9 @@ class DiscordPresenter:
         self.channel = bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
 
     async def question(self, info: RoundInfo, asked: AskedQuestion) -> int | None:
-        message = await with_retries(lambda: self.channel.send(
-            embed=views.question_embed(info, asked), view=views.question_view(info, asked)))
+        message = await send_with_retries(
+            self.channel, embed=views.question_embed(info, asked),
+            view=views.question_view(info, asked))
         return message.id
 
     async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None:
@@ -61,15 +62,15 @@ class DiscordPresenter:
         try:
             if request.kind == "chart":
                 return await pictures.defectors_chart(facts, highlight_year=request.highlight,
-                                                      span=request.span)
+                                                      span=request.span, lane=info.guild_id)
             if request.as_of is None:  # the validator refuses this; never guess a date
                 raise ValueError(f"a map request without a date: {request}")
-            return await pictures.recognition_map(facts, request.as_of)
+            return await pictures.recognition_map(facts, request.as_of, lane=info.guild_id)
         except Exception:
             log.exception("round %s: reveal picture failed", info.round_id)
             return None
 
     async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                      stopped_by: int | None) -> None:
-        await with_retries(lambda: self.channel.send(
-            embed=views.scoreboard_embed(info, board, reason, stopped_by)))
+        await send_with_retries(
+            self.channel, embed=views.scoreboard_embed(info, board, reason, stopped_by))

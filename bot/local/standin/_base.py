@@ -54,6 +54,8 @@ class StandInBase:
         self.sessions: dict[str, GatewaySession] = {}
         self.shard_count = 1
         self.faults: list[Fault] = []
+        # Enforced message nonces: (author id, nonce) -> (message id, monotonic time created).
+        self.nonces: dict[tuple[str, str], tuple[int, float]] = {}
         self.listeners: list[MessageListener] = []
         self.command_syncs = 0
         self._runner: web.AppRunner | None = None

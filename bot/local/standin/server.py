@@ -118,12 +118,16 @@ class StandIn(InteractionsMixin, ChannelsMixin, GatewayMixin, MessagesMixin):
         for mid in sorted(self.messages)[:-keep_messages]:
             self.messages.pop(mid, None)
         self.attachments.clear()
+        self.nonces.clear()  # older than any round's retry; a long run must not grow them
 
     def inject(self, method: str, path: str, status: int, *, times: int = 1,
-               body: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
-        """Answer the next ``times`` matching requests with ``status`` instead."""
+               body: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+               after: bool = False) -> None:
+        """Answer the next ``times`` matching requests with ``status`` instead; with
+        ``after``, carry each request out first and replace only its answer."""
         self.faults.append(Fault(method.upper(), re.compile(path), status, times,
-                                 body or {"message": "injected", "code": 0}, headers or {}))
+                                 body or {"message": "injected", "code": 0}, headers or {},
+                                 after))
 
     def _wrap(self, handler: Callable[..., Awaitable[web.Response]]) -> Any:
         async def run(request: web.Request) -> web.Response:
@@ -144,8 +148,15 @@ class StandIn(InteractionsMixin, ChannelsMixin, GatewayMixin, MessagesMixin):
             if fault.times > 0 and fault.method in (request.method, "*") and \
                     fault.path.search(request.path):
                 fault.times -= 1
-                await request.read()
+                if fault.after:
+                    await self._authorised(request, handler)  # done, but the answer is lost
+                else:
+                    await request.read()
                 return self._json(fault.body, fault.status, fault.headers)
+        return await self._authorised(request, handler)
+
+    async def _authorised(self, request: web.Request,
+                          handler: Callable[..., Awaitable[web.Response]]) -> web.Response:
         webhook = request.path.startswith((API + "/webhooks/", API + "/interactions/"))
         if not webhook and request.headers.get("Authorization") != f"Bot {self.token}":
             return self._json({"message": "401: Unauthorized", "code": 0}, 401)

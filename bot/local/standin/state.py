@@ -79,6 +79,9 @@ class Fault:
     times: int
     body: dict[str, Any]
     headers: dict[str, str]
+    # True: the request is carried out first and only its answer is replaced (Discord created
+    # the message, then the edge answered 503 or the connection dropped).
+    after: bool = False
 
 
 @dataclass
