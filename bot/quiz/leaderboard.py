@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from bot.db.dialect import utcnow
-from bot.quiz.models import Answer, Player, PointsAdjustment
+from bot.quiz.models import Answer, Player, PointsAdjustment, QuizRound, RoundQuestion, RoundStatus
 
 PER_PAGE = 10
+
+_S = TypeVar("_S", bound=Select)
+
+
+def counted(stmt: _S) -> _S:
+    """Only answers everyone may know about: their question was revealed, or their round
+    ended (a stopped or interrupted round never reveals its open question). An answer to an
+    open question counts nowhere, or a second account could click A, run /quiz stats or
+    /leaderboard and read off whether A was right while the question is still open."""
+    return (stmt.join(RoundQuestion, (col(RoundQuestion.round_id) == col(Answer.round_id))
+                      & (col(RoundQuestion.index) == col(Answer.question_index)))
+            .join(QuizRound, col(QuizRound.id) == col(Answer.round_id))
+            .where(or_(col(RoundQuestion.revealed).is_(True),
+                       col(QuizRound.status) != RoundStatus.RUNNING)))
 
 
 def period_start(period: str, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -40,20 +56,26 @@ class LeaderboardPage:
     page: int  # 1-based
     pages: int
     players: int
+    asked: int = 1  # the page asked for; differs from ``page`` when it does not exist
+
+    @property
+    def out_of_range(self) -> bool:
+        return self.asked != self.page
 
 
 async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-time",
                       page: int = 1, *, now: dt.datetime | None = None) -> LeaderboardPage:
     since = period_start(period, now)
-    answers = select(Answer.user_id, func.sum(Answer.points)).where(Answer.guild_id == guild_id)
+    answers = counted(select(col(Answer.user_id), func.sum(col(Answer.points))).where(
+        col(Answer.guild_id) == guild_id))
     adjustments = select(PointsAdjustment.user_id, func.sum(PointsAdjustment.amount)).where(
         PointsAdjustment.guild_id == guild_id)
     if since is not None:
-        answers = answers.where(Answer.answered_at >= since)
+        answers = answers.where(col(Answer.answered_at) >= since)
         adjustments = adjustments.where(PointsAdjustment.created_at >= since)
     async with engine.connect() as conn:
         totals: dict[int, int] = {}
-        for stmt in (answers.group_by(Answer.user_id),
+        for stmt in (answers.group_by(col(Answer.user_id)),
                      adjustments.group_by(PointsAdjustment.user_id)):
             for user_id, points in (await conn.execute(stmt)).all():
                 totals[int(user_id)] = totals.get(int(user_id), 0) + int(points or 0)
@@ -66,9 +88,9 @@ async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-tim
             rank = position  # ties share a rank
         standings.append(Standing(rank, user_id, names.get(user_id, str(user_id)), points))
     pages = max(1, -(-len(standings) // PER_PAGE))
-    page = min(max(page, 1), pages)
+    asked, page = page, min(max(page, 1), pages)
     return LeaderboardPage(period, standings[(page - 1) * PER_PAGE:page * PER_PAGE], page, pages,
-                           len(standings))
+                           len(standings), asked)
 
 
 @dataclass(frozen=True)
@@ -99,9 +121,10 @@ async def player_stats(engine: AsyncEngine, guild_id: int, user_id: int) -> Play
     """Streaks count consecutive correct answers among the player's answers, oldest first."""
     async with engine.connect() as conn:
         rows = (await conn.execute(
-            select(Answer.correct, Answer.points)
-            .where(Answer.guild_id == guild_id, Answer.user_id == user_id)
-            .order_by(Answer.answered_at, Answer.round_id, Answer.question_index))).all()
+            counted(select(col(Answer.correct), col(Answer.points))
+                    .where(col(Answer.guild_id) == guild_id, col(Answer.user_id) == user_id))
+            .order_by(col(Answer.answered_at), col(Answer.round_id),
+                      col(Answer.question_index)))).all()
         adjustments = [Adjustment(int(a), r, int(m), t) for a, r, m, t in (await conn.execute(
             select(PointsAdjustment.amount, PointsAdjustment.reason,
                    PointsAdjustment.moderator_id, PointsAdjustment.created_at)
