@@ -95,6 +95,8 @@ class FakePresenter:
     def __init__(self) -> None:
         self.questions: asyncio.Queue[AskedQuestion] = asyncio.Queue()
         self.reveals: asyncio.Queue[QuestionOutcome] = asyncio.Queue()
+        self.counts: list[int] = []  # every "N answered" edit
+        self.skips: list[int] = []
         self.finished: asyncio.Future[tuple[list[ScoreLine], EndReason, int | None]] = (
             asyncio.get_running_loop().create_future())
 
@@ -104,6 +106,12 @@ class FakePresenter:
 
     async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None:
         self.reveals.put_nowait(outcome)
+
+    async def progress(self, info: RoundInfo, asked: AskedQuestion, answered: int) -> None:
+        self.counts.append(answered)
+
+    async def skipped(self, info: RoundInfo, asked: AskedQuestion) -> None:
+        self.skips.append(asked.index)
 
     async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                      stopped_by: int | None) -> None:
