@@ -23,8 +23,9 @@ def counted(stmt: _S) -> _S:
     ended (a stopped or interrupted round never reveals its open question). An answer to an
     open question counts nowhere, or a second account could click A, run /quiz stats or
     /leaderboard and read off whether A was right while the question is still open."""
+    # An outer join: the round's status alone decides for an answer without its question row.
     return (stmt.join(RoundQuestion, (col(RoundQuestion.round_id) == col(Answer.round_id))
-                      & (col(RoundQuestion.index) == col(Answer.question_index)))
+                      & (col(RoundQuestion.index) == col(Answer.question_index)), isouter=True)
             .join(QuizRound, col(QuizRound.id) == col(Answer.round_id))
             .where(or_(col(RoundQuestion.revealed).is_(True),
                        col(QuizRound.status) != RoundStatus.RUNNING)))
