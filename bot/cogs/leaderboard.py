@@ -1,8 +1,9 @@
-"""/leaderboard: this server's standings, all-time or this month or week."""
+"""/leaderboard: this server's standings, all-time or this month or week, with page buttons."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -10,8 +11,10 @@ from discord.ext import commands
 
 from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour
+from bot.cogs._items import Button
+from bot.facts.format import num
 from bot.quiz import leaderboard as core
-from bot.reply import HookInteraction, Interaction, respond
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, update
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -21,14 +24,55 @@ PERIOD_NAMES = {"all-time": "All time", "month": "This month", "week": "This wee
 
 def leaderboard_embed(page: core.LeaderboardPage) -> discord.Embed:
     # <@id> renders as the member's current name and pings nobody: mentions are off bot-wide.
-    lines = [f"**{s.rank}.** <@{s.user_id}> — {s.points:,} points" for s in page.standings]
+    lines = [f"**{num(s.rank)}.** <@{s.user_id}> — {num(s.points)} points"
+             for s in page.standings]
     embed = discord.Embed(title=f"Leaderboard · {PERIOD_NAMES[page.period]}",
                           description="\n".join(lines) or "No points yet. Start a round with "
                                                          "`/quiz start`!",
                           colour=EmbedColour.QUIZ)
-    embed.set_footer(text=f"Page {page.page} of {page.pages} · {page.players} players · "
+    embed.set_footer(text=f"Page {num(page.page)} of {num(page.pages)} · "
+                          f"{num(page.players)} players · "
                           "months and weeks in UTC, weeks from Monday")
     return embed
+
+
+def leaderboard_view(page: core.LeaderboardPage) -> discord.ui.View | None:
+    """◀/▶ buttons, like /recognition list; none when everything fits on one page."""
+    if page.pages <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    for target, label in ((page.page - 1, "◀ Previous"), (page.page + 1, "Next ▶")):
+        button = LeaderboardPageButton(page.period, target, label)
+        button.item.disabled = not 1 <= target <= page.pages
+        view.add_item(button)
+    return view
+
+
+class LeaderboardPageButton(Button,
+                            template=r"lb:(?P<period>all-time|month|week):(?P<page>-?\d+)"):
+    """Stateless paging: the custom_id holds the period and page, so the buttons keep
+    working after a restart; the standings are read afresh at each click."""
+
+    name = "leaderboard page"
+
+    def __init__(self, period: str, page: int, label: str) -> None:
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary,
+                                           custom_id=f"lb:{period}:{page}"))
+        self.period, self.page = period, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> LeaderboardPageButton:
+        assert isinstance(item, discord.ui.Button)  # the template matches buttons only
+        return cls(match["period"], int(match["page"]), item.label or "")
+
+    async def handle(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        # Players may have dropped off since the message was sent: the nearest page is shown.
+        result = await core.leaderboard(interaction.client.services.engine,
+                                        interaction.guild_id, self.period, self.page)
+        view = leaderboard_view(result)
+        await update(interaction, embed=leaderboard_embed(result), view=view)
 
 
 class Leaderboard(commands.Cog):
@@ -50,8 +94,18 @@ class Leaderboard(commands.Cog):
         assert interaction.guild_id is not None
         result = await core.leaderboard(self.bot.services.engine, interaction.guild_id,
                                         period.value if period else "all-time", page)
-        await respond(interaction, embed=leaderboard_embed(result))
+        if result.out_of_range:
+            pages = "1 page" if result.pages == 1 else f"{num(result.pages)} pages"
+            await send_ephemeral(interaction, f"There is no page {num(page)}: this leaderboard "
+                                              f"has {pages} ({num(result.players)} players).")
+            return
+        view = leaderboard_view(result)
+        if view is None:
+            await respond(interaction, embed=leaderboard_embed(result))
+        else:
+            await respond(interaction, embed=leaderboard_embed(result), view=view)
 
 
 async def setup(bot: FactQuiz) -> None:
+    bot.add_dynamic_items(LeaderboardPageButton)
     await bot.add_cog(Leaderboard(bot))

@@ -15,6 +15,7 @@ from bot.cogs import _confirm
 from bot.cogs._audit import actor
 from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, plural, user_text
+from bot.facts.format import num
 from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
 from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
@@ -33,6 +34,9 @@ def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> d
     embed.add_field(name="Questions per round", value=str(cfg.default_questions))
     embed.add_field(name="Topics", value=" and ".join(cfg.allowed_topics))
     embed.add_field(name="Pictures in reveals", value="on" if cfg.reveal_pictures else "off")
+    embed.add_field(name="Reveal time", value=f"{cfg.reveal_time} seconds before the next "
+                                              "question")
+    embed.add_field(name="Lead-in", value=f"{cfg.lead_in} seconds before the first question")
     allowed = ", ".join(f"<#{c}>" for c in rules.allowed) or "every channel"
     denied = ", ".join(f"<#{c}>" for c in rules.denied) or "none"
     embed.add_field(name="Quiz channels", value=f"Allowed: {allowed}\nDenied: {denied}",
@@ -79,15 +83,21 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     @app_commands.describe(time_limit="Seconds per question (10–60)",
                            questions="Default questions per round (5–20)",
                            topics="Which data stories rounds may use",
-                           pictures="Attach the chart or map to answers")
+                           pictures="Attach the chart or map to answers",
+                           reveal_time="Seconds each answer stays up before the next question "
+                                       "(2–30)",
+                           lead_in="Seconds between the start and the first question (0–30)")
     @app_commands.choices(topics=TOPIC_CHOICES)
     async def settings_set(self, interaction: Interaction,
                            time_limit: app_commands.Range[int, 10, 60] | None = None,
                            questions: app_commands.Range[int, 5, 20] | None = None,
                            topics: app_commands.Choice[str] | None = None,
-                           pictures: bool | None = None) -> None:
+                           pictures: bool | None = None,
+                           reveal_time: app_commands.Range[int, 2, 30] | None = None,
+                           lead_in: app_commands.Range[int, 0, 30] | None = None) -> None:
         assert interaction.guild_id is not None
-        if time_limit is None and questions is None and topics is None and pictures is None:
+        if all(v is None for v in (time_limit, questions, topics, pictures, reveal_time,
+                                   lead_in)):
             await send_ephemeral(interaction, "Nothing to change: give at least one setting.")
             return
         cfg = await config.get_config(self.engine, interaction.guild_id)
@@ -95,7 +105,14 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
             time_limit if time_limit is not None else cfg.time_limit,
             questions if questions is not None else cfg.default_questions,
             config.TOPIC_SETS[topics.value] if topics is not None else cfg.allowed_topics,
-            pictures if pictures is not None else cfg.reveal_pictures)
+            pictures if pictures is not None else cfg.reveal_pictures,
+            reveal_time if reveal_time is not None else cfg.reveal_time,
+            lead_in if lead_in is not None else cfg.lead_in)
+        try:
+            new.check()  # again on our side: Discord's ranges are the client's promise only
+        except config.OutOfBounds as exc:
+            await send_ephemeral(interaction, f"Not saved: {exc}.")
+            return
         await config.save_config(self.engine, interaction.guild_id, new)
         await admin.record(self.engine, actor(interaction), "settings.set", f"{cfg} -> {new}")
         await self._show(interaction, "Quiz settings saved")
@@ -154,7 +171,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
             await send_ephemeral(interaction, "Give a reason; it is shown in /quiz stats.")
             return
         await admin.adjust_points(self.engine, actor(interaction), member.id, amount, clean)
-        await send_ephemeral(interaction, f"{amount:+,} points for <@{member.id}>: {clean}")
+        await send_ephemeral(interaction, f"{num(amount, sign=True)} points for "
+                                          f"<@{member.id}>: {clean}")
 
 
     @app_commands.command(name="forget", description="Delete everything the quiz stored "
@@ -162,6 +180,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     async def forget_member(self, interaction: Interaction, member: discord.User) -> None:
         removed = await admin.remove_member(self.engine, actor(interaction), member.id,
                                             action="privacy.forget", everything=True)
+        assert interaction.guild_id is not None
+        await self.bot.services.quiz.forget_member(interaction.guild_id, member.id)
         await send_ephemeral(interaction, f"Deleted the quiz data of <@{member.id}> on this "
                                           f"server ({plural(removed, 'answer')}, their points, "
                                           "stats and name).")

@@ -7,9 +7,10 @@ sign of a change. Discord-free: the cogs and the question families both import i
 from __future__ import annotations
 
 
-def num(n: int) -> str:
-    """Thousands separators, never rounded: 2914 → "2,914"."""
-    return f"{n:,}"
+def num(n: int, *, sign: bool = False) -> str:
+    """Thousands separators, never rounded: 2914 → "2,914", -5000 → "-5,000"; ``sign`` adds
+    a plus to positives (points won or adjusted: "+1,200")."""
+    return f"{n:+,}" if sign else f"{n:,}"
 
 
 def signed(n: int) -> str:

@@ -15,12 +15,34 @@ TOPIC_SETS = {"both": ("defectors", "recognition"), "defectors": ("defectors",),
               "recognition": ("recognition",)}
 
 
+# Bounds of every number setting, checked here as well as by Discord's option ranges: a
+# server admin's client, a stale command definition or a hand-edited row must not be able to
+# set a 0-second question or an hour-long pause.
+BOUNDS = {"time_limit": (10, 60), "default_questions": (5, 20), "reveal_time": (2, 30),
+          "lead_in": (0, 30)}
+
+
+class OutOfBounds(ValueError):
+    pass
+
+
 @dataclass(frozen=True)
 class QuizConfig:
     time_limit: int = 20
     default_questions: int = 10
     allowed_topics: tuple[str, ...] = ("defectors", "recognition")
     reveal_pictures: bool = True
+    # Pacing: seconds a reveal stays up before the next question (time to read the answer),
+    # and seconds between "Quiz round starting" and the first question.
+    reveal_time: int = 4
+    lead_in: int = 3
+
+    def check(self) -> None:
+        """Raise ``OutOfBounds`` naming the first setting outside its bounds."""
+        for name, (low, high) in BOUNDS.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise OutOfBounds(f"{name.replace('_', ' ')} must be {low}–{high} (got {value})")
 
     def topic_allowed(self, topic: str) -> bool:
         wanted = ("defectors", "recognition") if topic == "mixed" else (topic,)
@@ -37,16 +59,20 @@ async def get_config(engine: AsyncEngine, guild_id: int) -> QuizConfig:
             col(GuildSettings.guild_id) == guild_id))).mappings().first()
     if row is None:
         return QuizConfig()
+    # Not clamped on reading: the engine takes any time limit (tests run 2-second rounds);
+    # what a moderator can set is bounded where it is set (``QuizConfig.check``).
     return QuizConfig(row["time_limit"], row["default_questions"],
                       tuple(t for t in row["allowed_topics"].split(",") if t),
-                      row["reveal_pictures"])
+                      row["reveal_pictures"], row.get("reveal_time", QuizConfig.reveal_time),
+                      row.get("lead_in", QuizConfig.lead_in))
 
 
 async def save_config(engine: AsyncEngine, guild_id: int, config: QuizConfig) -> None:
     values = {"guild_id": guild_id, "time_limit": config.time_limit,
               "default_questions": config.default_questions,
               "allowed_topics": ",".join(config.allowed_topics),
-              "reveal_pictures": config.reveal_pictures, "updated_at": utcnow()}
+              "reveal_pictures": config.reveal_pictures, "reveal_time": config.reveal_time,
+              "lead_in": config.lead_in, "updated_at": utcnow()}
     async with engine.begin() as conn:
         stmt = insert(conn, GuildSettings).values(**values)
         await conn.execute(stmt.on_conflict_do_update(

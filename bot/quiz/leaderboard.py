@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db.dialect import utcnow
-from bot.quiz.models import Answer, Player, PointsAdjustment
+from bot.quiz.models import Answer, Player, PointsAdjustment, QuizRound, RoundQuestion, RoundStatus
 
 PER_PAGE = 10
+
+_S = TypeVar("_S", bound=Select)
+
+
+def counted(stmt: _S) -> _S:
+    """Only answers everyone may know about: their question was revealed, or their round
+    ended (a stopped or interrupted round never reveals its open question). An answer to an
+    open question counts nowhere, or a second account could click A, run /quiz stats or
+    /leaderboard and read off whether A was right while the question is still open."""
+    # An outer join: the round's status alone decides for an answer without its question row.
+    return (stmt.join(RoundQuestion, (col(RoundQuestion.round_id) == col(Answer.round_id))
+                      & (col(RoundQuestion.index) == col(Answer.question_index)), isouter=True)
+            .join(QuizRound, col(QuizRound.id) == col(Answer.round_id))
+            .where(or_(col(RoundQuestion.revealed).is_(True),
+                       col(QuizRound.status) != RoundStatus.RUNNING)))
 
 
 def period_start(period: str, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -41,13 +57,18 @@ class LeaderboardPage:
     page: int  # 1-based
     pages: int
     players: int
+    asked: int = 1  # the page asked for; differs from ``page`` when it does not exist
+
+    @property
+    def out_of_range(self) -> bool:
+        return self.asked != self.page
 
 
 async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-time",
                       page: int = 1, *, now: dt.datetime | None = None) -> LeaderboardPage:
     since = period_start(period, now)
-    answers = select(col(Answer.user_id), func.sum(col(Answer.points))).where(
-        col(Answer.guild_id) == guild_id)
+    answers = counted(select(col(Answer.user_id), func.sum(col(Answer.points))).where(
+        col(Answer.guild_id) == guild_id))
     adjustments = select(col(PointsAdjustment.user_id),
                          func.sum(col(PointsAdjustment.amount))).where(
         col(PointsAdjustment.guild_id) == guild_id)
@@ -70,9 +91,9 @@ async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-tim
             rank = position  # ties share a rank
         standings.append(Standing(rank, user_id, names.get(user_id, str(user_id)), points))
     pages = max(1, -(-len(standings) // PER_PAGE))
-    page = min(max(page, 1), pages)
+    asked, page = page, min(max(page, 1), pages)
     return LeaderboardPage(period, standings[(page - 1) * PER_PAGE:page * PER_PAGE], page, pages,
-                           len(standings))
+                           len(standings), asked)
 
 
 @dataclass(frozen=True)
@@ -103,8 +124,8 @@ async def player_stats(engine: AsyncEngine, guild_id: int, user_id: int) -> Play
     """Streaks count consecutive correct answers among the player's answers, oldest first."""
     async with engine.connect() as conn:
         rows = (await conn.execute(
-            select(col(Answer.correct), col(Answer.points))
-            .where(col(Answer.guild_id) == guild_id, col(Answer.user_id) == user_id)
+            counted(select(col(Answer.correct), col(Answer.points))
+                    .where(col(Answer.guild_id) == guild_id, col(Answer.user_id) == user_id))
             .order_by(col(Answer.answered_at), col(Answer.round_id),
                       col(Answer.question_index)))).all()
         adjustments = [Adjustment(int(a), r, int(m), t) for a, r, m, t in (await conn.execute(

@@ -36,6 +36,8 @@ class GuildSettings(SQLModel, table=True):
     default_questions: int = 10
     allowed_topics: str = Field(default="defectors,recognition", max_length=32)
     reveal_pictures: bool = True
+    reveal_time: int = 4  # seconds a reveal stays before the next question (revision 0006)
+    lead_in: int = 3  # seconds before the first question (revision 0006)
     updated_at: dt.datetime
 
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from sqlalchemy import Integer, cast, func, insert, select, update
+from sqlalchemy import Integer, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 SILENT_LIMIT = 3  # questions in a row with no answer before a round stops itself
+# "N answered" on an open question: at most one edit per message this often. Discord allows
+# about 5 edits per 5 seconds per channel; a slower pace leaves room for the round's own posts.
+PROGRESS_INTERVAL = 3.0
+STANDINGS_SHOWN = 5  # running standings after each reveal
 
 
 class EndReason(enum.StrEnum):
@@ -71,6 +75,9 @@ class AskedQuestion:
     deadline: dt.datetime
     started: float  # monotonic clock, for the speed bonus
     message_id: int | None = None
+    # The clock starts when people can see the question: when its post returned. Before
+    # that ``asked_at``/``deadline``/``started`` are provisional (the moment the post began).
+    visible: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,20 +89,36 @@ class Scored:
 
 
 @dataclass(frozen=True)
-class QuestionOutcome:
-    asked: AskedQuestion
-    correct: tuple[Scored, ...]  # fastest first
-    answered: int
-    aborted: bool = False
-    stats: QuestionStats | None = None  # this question's answers on all servers, this one too
-
-
-@dataclass(frozen=True)
 class ScoreLine:
     user_id: int
     display_name: str
     points: int
     correct: int
+
+
+def ranked(board: list[ScoreLine]) -> list[tuple[int, ScoreLine]]:
+    """Board positions with shared ranks: equal points and equal right answers (the board's
+    own order) share a rank, and the next rank skips ("1, 2, 2, 4")."""
+    out: list[tuple[int, ScoreLine]] = []
+    for position, line in enumerate(board, 1):
+        previous = out[-1] if out else None
+        tied = previous is not None and (previous[1].points, previous[1].correct) == (
+            line.points, line.correct)
+        out.append((previous[0] if tied and previous else position, line))
+    return out
+
+
+@dataclass(frozen=True)
+class QuestionOutcome:
+    asked: AskedQuestion
+    correct: tuple[Scored, ...]  # fastest first
+    answered: int
+    aborted: bool = False
+    # Nobody saw it in time (the post failed or took longer than the time limit): not
+    # revealed, not counted as unanswered, no streak change.
+    skipped: bool = False
+    standings: tuple[ScoreLine, ...] = ()  # the round's board right after this reveal
+    stats: QuestionStats | None = None  # this question's answers on all servers, this one too
 
 
 @dataclass
@@ -161,8 +184,70 @@ class Presenter(Protocol):
 
     async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None: ...
 
+    async def progress(self, info: RoundInfo, asked: AskedQuestion, answered: int) -> None:
+        """Show how many have answered the open question (and its deadline, which moves
+        when the post was slow). Called at most every ``PROGRESS_INTERVAL`` seconds."""
+        ...
+
+    async def skipped(self, info: RoundInfo, asked: AskedQuestion) -> None:
+        """The question could not be shown in time: take its buttons away, say so."""
+        ...
+
     async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                      stopped_by: int | None) -> None: ...
+
+
+class LiveCount:
+    """The "N answered" edits of one open question, within Discord's limits: one edit in
+    flight at a time, at most one every ``interval`` seconds, and every count that arrives
+    meanwhile coalesced into the next edit (a burst of 500 clicks costs a couple of edits)."""
+
+    def __init__(self, show: Callable[[int], Awaitable[None]], clock: Clock,
+                 interval: float) -> None:
+        self._show, self.clock, self.interval = show, clock, interval
+        self.count = 0
+        self._shown = 0
+        self._last = float("-inf")
+        self._task: asyncio.Task[None] | None = None
+        self._closed = asyncio.Event()
+        self.edits = 0
+
+    def bump(self, count: int, *, force: bool = False) -> None:
+        """A new count (``force``: edit even if the count is unchanged)."""
+        self.count = count
+        if force:
+            self._shown = -1
+        if self._closed.is_set() or self._task is not None:
+            return  # the running task picks the new count up after its edit
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            while not self._closed.is_set() and self.count != self._shown:
+                wait = self._last + self.interval - self.clock.monotonic()
+                if wait > 0 and await self.clock.wait(self._closed, wait):
+                    return
+                count = self.count
+                self._last = self.clock.monotonic()
+                self.edits += 1
+                try:
+                    await self._show(count)
+                except Exception:  # a lost progress edit is harmless; the next one fixes it
+                    log.warning("could not show the answer count", exc_info=True)
+                self._shown = count
+        finally:
+            self._task = None
+
+    async def close(self, grace: float = 10.0) -> None:
+        """No more edits; wait for the one in flight, so it cannot land after (and undo)
+        the reveal's edit of the same message."""
+        self._closed.set()
+        task = self._task
+        if task is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(task), grace)
+            except TimeoutError:
+                task.cancel()
 
 
 class RoundRunner:
@@ -171,7 +256,8 @@ class RoundRunner:
     def __init__(self, info: RoundInfo, engine: AsyncEngine, writer: AnswerWriter,
                  presenter: Presenter,
                  draw: Callable[[], list[Question] | Awaitable[list[Question]]], *,
-                 intermission: float, lead_in: float, clock: Clock = SYSTEM_CLOCK) -> None:
+                 intermission: float, lead_in: float, clock: Clock = SYSTEM_CLOCK,
+                 progress_interval: float = PROGRESS_INTERVAL) -> None:
         self.info = info
         self.clock = clock
         self.draw = draw
@@ -180,7 +266,9 @@ class RoundRunner:
         self.presenter = presenter
         self.intermission = intermission
         self.lead_in = lead_in
+        self.progress_interval = progress_interval
         self.current: AskedQuestion | None = None
+        self._counter: LiveCount | None = None
         self.open = False
         self.finished = False
         self._answers: dict[int, dict[int, Scored]] = {}  # question index → user → answer
@@ -188,6 +276,8 @@ class RoundRunner:
         self._settled = asyncio.Event()
         self._settled.set()
         self._streaks: dict[int, int] = {}
+        # Answers being written when their member asked to be forgotten: undone once written.
+        self._forget_after_write: set[tuple[int, int]] = set()
         self._stop = asyncio.Event()
         self.stop_reason = EndReason.STOPPED
         self.stopped_by: int | None = None
@@ -213,6 +303,12 @@ class RoundRunner:
             else:
                 for index, question in enumerate(self.info.questions):
                     outcome = await self._ask(index, question)
+                    if outcome.skipped:
+                        await self._safely(self.presenter.skipped(self.info, outcome.asked))
+                        if self._stop.is_set():
+                            reason = self.stop_reason
+                            break
+                        continue  # nobody saw it: neither silent nor answered
                     await self._safely(self.presenter.reveal(self.info, outcome))
                     if outcome.aborted:
                         reason = self.stop_reason
@@ -238,9 +334,9 @@ class RoundRunner:
         return reason
 
     async def _ask(self, index: int, question: Question) -> QuestionOutcome:
-        asked_at = self.clock.now()
-        asked = AskedQuestion(index, question, asked_at,
-                              asked_at + dt.timedelta(seconds=self.info.time_limit),
+        provisional = self.clock.now()
+        asked = AskedQuestion(index, question, provisional,
+                              provisional + dt.timedelta(seconds=self.info.time_limit),
                               self.clock.monotonic())
         async with self.engine.begin() as conn:
             await conn.execute(insert(RoundQuestion).values(
@@ -251,18 +347,39 @@ class RoundRunner:
                 revealed=False))
         self.current = asked
         self._answers[index] = {}
-        self.open = True
+        self.open = True  # a click racing the post's reply is taken, as an instant answer
+        posting = self.clock.monotonic()
         asked.message_id = await self._safely(self.presenter.question(self.info, asked))
-        if asked.message_id is not None:
-            async with self.engine.begin() as conn:
-                await conn.execute(update(RoundQuestion).where(
-                    col(RoundQuestion.round_id) == self.info.round_id,
-                    col(RoundQuestion.index) == index
-                ).values(message_id=asked.message_id))
+        took = self.clock.monotonic() - posting
+        if asked.message_id is None or took > self.info.time_limit:
+            log.warning("round %s: question %s skipped (posted=%s after %.1f s)",
+                        self.info.round_id, index, asked.message_id is not None, took)
+            return await self._skip(asked)
+        # The clock starts now, when people can see the question (a rate-limited post may
+        # have waited seconds): the deadline and the speed bonus count from here.
+        asked.started = self.clock.monotonic()
+        asked.asked_at = self.clock.now()
+        asked.deadline = asked.asked_at + dt.timedelta(seconds=self.info.time_limit)
+        asked.visible = True
+        async with self.engine.begin() as conn:
+            await conn.execute(update(RoundQuestion).where(
+                col(RoundQuestion.round_id) == self.info.round_id,
+                col(RoundQuestion.index) == index
+            ).values(message_id=asked.message_id, asked_at=asked.asked_at,
+                     deadline=asked.deadline))
+
+        async def show(count: int) -> None:
+            await self.presenter.progress(self.info, asked, count)
+
+        counter = self._counter = LiveCount(show, self.clock, self.progress_interval)
+        if took >= 1.0 or self._answers[index]:
+            # The message shows the provisional deadline (or misses early answers): fix it.
+            counter.bump(len(self._answers[index]), force=True)
         remaining = self.info.time_limit - (self.clock.monotonic() - asked.started)
         aborted = await self._wait_or_stop(remaining)
         self.open = False
         await self._settled.wait()  # answers accepted before the buzzer are all written
+        await counter.close()
         # The database is the record: it also holds answers another process took for this
         # round (two processes briefly on one shard, e.g. during a deploy).
         answers = self._answers[index]
@@ -280,7 +397,34 @@ class RoundRunner:
             ).values(revealed=True))
             # Same transaction: an answer counts in the all-servers stats iff it was revealed.
             stats = await record_reveal(conn, question.id, len(answers), len(correct))
-        return QuestionOutcome(asked, correct, len(answers), aborted, stats)
+        standings = tuple(await scoreboard(self.engine, self.info.round_id))
+        return QuestionOutcome(asked, correct, len(answers), aborted, standings=standings,
+                               stats=stats)
+
+    async def _skip(self, asked: AskedQuestion) -> QuestionOutcome:
+        """Close a question nobody could see in time; a click that raced the late post is
+        undone, so the question leaves no trace in anyone's points or stats."""
+        self.open = False
+        await self._settled.wait()
+        self._answers[asked.index] = {}
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(Answer).where(
+                col(Answer.round_id) == self.info.round_id,
+                col(Answer.question_index) == asked.index))
+            await conn.execute(update(RoundQuestion).where(
+                col(RoundQuestion.round_id) == self.info.round_id,
+                col(RoundQuestion.index) == asked.index).values(revealed=True))
+        return QuestionOutcome(asked, (), 0, self._stop.is_set(), skipped=True)
+
+    async def forget(self, user_id: int) -> None:
+        """A member asked to be forgotten mid-round (their rows are already deleted): drop
+        them from this runner's memory too, so no reveal, streak or board brings them back."""
+        for answers in self._answers.values():
+            answers.pop(user_id, None)
+        self._streaks.pop(user_id, None)
+        self._forget_after_write |= {key for key in self._pending if key[1] == user_id}
+        if self.open and self.current is not None and self._counter is not None:
+            self._counter.bump(len(self._answers.get(self.current.index, {})))
 
     async def answer(self, user_id: int, display_name: str, index: int, option: int
                      ) -> AnswerResult:
@@ -304,18 +448,29 @@ class RoundRunner:
         self._pending.add(key)
         self._settled.clear()
         try:
+            elapsed = self.clock.monotonic() - asked.started if asked.visible else 0.0
             result = await lock_in(self.writer, judged, user_id, display_name, option,
-                                   elapsed=self.clock.monotonic() - asked.started,
-                                   now=self.clock.now(), streak=streak)
+                                   elapsed=elapsed, now=self.clock.now(), streak=streak)
+            if key in self._forget_after_write:  # forgotten while this was being written
+                self._forget_after_write.discard(key)
+                async with self.engine.begin() as conn:
+                    await conn.execute(delete(Answer).where(
+                        col(Answer.round_id) == self.info.round_id,
+                        col(Answer.question_index) == index, col(Answer.user_id) == user_id))
+                return result
         finally:
             self._pending.discard(key)
             if not self._pending:
                 self._settled.set()
         if result.status is AnswerStatus.LOCKED_IN:
             self._answers[index][user_id] = Scored(user_id, display_name, result.points, option)
+            if self._counter is not None and self.current is asked:
+                self._counter.bump(len(self._answers[index]))
         return result
 
     async def _end(self, reason: EndReason) -> None:
+        if self._counter is not None:
+            await self._counter.close()
         try:
             async with self.engine.begin() as conn:
                 await conn.execute(update(QuizRound).where(col(QuizRound.id) == self.info.round_id)

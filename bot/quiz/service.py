@@ -23,6 +23,7 @@ from bot.quiz.answers import AnswerWriter
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.models import QuizRound, RoundQuestion, RoundStatus
 from bot.quiz.rounds import (
+    PROGRESS_INTERVAL,
     AnswerResult,
     AnswerStatus,
     EndReason,
@@ -72,15 +73,19 @@ class Interrupted:
 
 class QuizService:
     def __init__(self, engine: AsyncEngine, facts: Callable[[], Facts], *,
-                 metrics: Metrics | None = None, intermission: float = 4.0,
-                 lead_in: float = 3.0, clock: Clock = SYSTEM_CLOCK) -> None:
+                 metrics: Metrics | None = None, intermission: float | None = None,
+                 lead_in: float | None = None, clock: Clock = SYSTEM_CLOCK,
+                 progress_interval: float = PROGRESS_INTERVAL) -> None:
         self.engine = engine
         self.clock = clock
         self.facts = facts
         self.metrics = metrics or Metrics()
         self.writer = AnswerWriter(engine, self.metrics)
+        # Pacing comes from each server's settings; these override it for every server when
+        # set (tests and the load benchmark run rounds without pauses).
         self.intermission = intermission
         self.lead_in = lead_in
+        self.progress_interval = progress_interval
         self.runners: dict[int, RoundRunner] = {}
         # Draws every round against the server's question history (no repeats, no
         # give-aways), filtering by measured difficulty (bot.quiz.difficulty).
@@ -130,8 +135,10 @@ class QuizService:
                              lambda: self.selector.draw(guild_id=guild_id, count=count,
                                                         seed=seed, topic=topic,
                                                         difficulty=difficulty),
-                             intermission=self.intermission, lead_in=self.lead_in,
-                             clock=self.clock)
+                             intermission=config.reveal_time if self.intermission is None
+                             else self.intermission,
+                             lead_in=config.lead_in if self.lead_in is None else self.lead_in,
+                             clock=self.clock, progress_interval=self.progress_interval)
         self.runners[round_id] = runner
         self.metrics.active_rounds.set(len(self.runners))
         task = asyncio.create_task(runner.run(), name=f"quiz-round-{round_id}")
@@ -199,6 +206,13 @@ class QuizService:
         return await lock_in(self.writer, question, user_id, display_name, option,
                              elapsed=(now - row.asked_at).total_seconds(), now=now,
                              streak=streak)
+
+    async def forget_member(self, guild_id: int, user_id: int) -> None:
+        """After a member's rows were deleted (a privacy request): the rounds running in
+        this process forget them too."""
+        for runner in list(self.runners.values()):
+            if runner.info.guild_id == guild_id and not runner.finished:
+                await runner.forget(user_id)
 
     async def stop(self, round_id: int, by: int | None, reason: EndReason = EndReason.STOPPED
                    ) -> bool:

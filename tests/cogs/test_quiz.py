@@ -107,7 +107,7 @@ async def test_a_full_round(quick: LocalDiscord, services: Services) -> None:
                                            "\"index\" = :i", i=index))[0][0]
         assert points == scoring.points(difficulty, elapsed_ms / 1000, TIME_LIMIT, streak)
     total = sum(a[3] for a in bob_rows)
-    assert f"— {total} points" in lines[0]
+    assert f"— {total:,} points" in lines[0]  # thousands separators, as everywhere
     assert (await rows(services, "SELECT status, active_channel_id FROM quiz_round")) == [
         ("finished", None)]
 

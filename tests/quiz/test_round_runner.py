@@ -24,16 +24,20 @@ from bot.facts.records import Facts
 from bot.metrics import Metrics
 from bot.quiz import scoring
 from bot.quiz.answers import AnswerWriter
+from bot.quiz.config import OutOfBounds, QuizConfig
 from bot.quiz.models import QuizRound, RoundStatus
 from bot.quiz.questions.model import Difficulty, Question
 from bot.quiz.rounds import (
+    PROGRESS_INTERVAL,
     AnswerStatus,
     AskedQuestion,
     EndReason,
+    LiveCount,
     QuestionOutcome,
     RoundInfo,
     RoundRunner,
     ScoreLine,
+    ranked,
 )
 from bot.quiz.service import QuizService
 
@@ -95,15 +99,27 @@ class FakePresenter:
     def __init__(self) -> None:
         self.questions: asyncio.Queue[AskedQuestion] = asyncio.Queue()
         self.reveals: asyncio.Queue[QuestionOutcome] = asyncio.Queue()
+        self.counts: list[int] = []  # every "N answered" edit
+        self.skips: list[int] = []
+        self.post_delay = 0.0
+        self.clock: FakeClock | None = None
         self.finished: asyncio.Future[tuple[list[ScoreLine], EndReason, int | None]] = (
             asyncio.get_running_loop().create_future())
 
     async def question(self, info: RoundInfo, asked: AskedQuestion) -> int | None:
+        if self.post_delay and self.clock is not None:
+            self.clock.t += self.post_delay  # a rate-limited post: time passes while it waits
         self.questions.put_nowait(asked)
         return 900 + asked.index  # the message id the runner stores
 
     async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None:
         self.reveals.put_nowait(outcome)
+
+    async def progress(self, info: RoundInfo, asked: AskedQuestion, answered: int) -> None:
+        self.counts.append(answered)
+
+    async def skipped(self, info: RoundInfo, asked: AskedQuestion) -> None:
+        self.skips.append(asked.index)
 
     async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                      stopped_by: int | None) -> None:
@@ -158,6 +174,7 @@ class Game:
         self.engine = engine
         self.clock = FakeClock()
         self.presenter = FakePresenter()
+        self.presenter.clock = self.clock
         self.writer = AnswerWriter(engine, Metrics())
         self.questions = questions
         self.intermission, self.lead_in = intermission, lead_in
@@ -386,3 +403,116 @@ async def test_an_answer_through_the_database_takes_the_same_path(engine: AsyncE
     await elsewhere.writer.close()
     assert (await elsewhere.answer(runner.info.round_id, 1, BOB, "Bob", 1)).status \
         is AnswerStatus.ENDED
+
+
+# Issue 13: the clock from the visible post, skipped questions, forget mid-round, live count.
+
+async def test_the_clock_starts_when_the_post_returned(engine: AsyncEngine) -> None:
+    game = Game(engine, [question(1, "medium")])
+    game.presenter.post_delay = 6.0  # the post waited 6 s of a 20 s limit
+    runner = await game.play()
+    asked = await game.presenter.next_question()
+    await asyncio.sleep(0.05)  # the runner stores the real times once the post returned
+    assert asked.visible
+    assert asked.asked_at == game.clock.epoch + dt.timedelta(seconds=6)
+    assert asked.deadline - asked.asked_at == dt.timedelta(seconds=TIME_LIMIT)
+    result = await runner.answer(ALICE, "Alice", 0, 1)  # at once: the full speed bonus
+    assert result.points == scoring.points("medium", 0.0, TIME_LIMIT, 0) == 225
+    await game.clock.advance(TIME_LIMIT - 0.5)  # 19.5 s after it appeared: still open
+    assert (await runner.answer(BOB, "Bob", 0, 1)).status is AnswerStatus.LOCKED_IN
+    outcome = await game.to_buzzer(asked)
+    assert outcome.answered == 2
+    assert game.presenter.counts[0] == 0  # the slow post's deadline was corrected at once
+    await game.result()
+    rows = await game.rows("SELECT asked_at, deadline FROM quiz_round_question")
+    assert len(rows) == 1
+
+
+async def test_a_question_posted_too_late_is_skipped(engine: AsyncEngine) -> None:
+    game = Game(engine, [question(n) for n in range(1, 6)])
+    game.presenter.post_delay = TIME_LIMIT + 1.0
+    await game.play()
+    for _ in range(5):
+        await game.presenter.next_question()
+    assert await game.result() is EndReason.FINISHED  # not IDLE: skipped is not silent
+    assert game.presenter.skips == [0, 1, 2, 3, 4]
+    assert game.presenter.reveals.empty()
+    assert await game.rows("SELECT count(*) FROM quiz_round_question WHERE revealed") == [(5,)]
+
+
+async def test_forget_mid_round_clears_the_runners_memory(engine: AsyncEngine) -> None:
+    game = Game(engine, [question(1), question(2)])
+    runner = await game.play()
+    asked = await game.presenter.next_question()
+    await runner.answer(ALICE, "Alice", 0, 1)
+    await runner.answer(BOB, "Bob", 0, 1)
+    async with engine.begin() as conn:  # what /quiz forget-me deletes first
+        await conn.execute(sa.text(f"DELETE FROM quiz_answer WHERE user_id = {ALICE}"))
+    await runner.forget(ALICE)
+    outcome = await game.to_buzzer(asked)
+    assert [s.user_id for s in outcome.correct] == [BOB]
+    assert [s.user_id for s in outcome.standings] == [BOB]
+    asked = await game.presenter.next_question()
+    again = await runner.answer(ALICE, "Alice", 1, 1)  # playing on is a fresh start
+    assert again.points == scoring.points("easy", 0.0, TIME_LIMIT, 0)  # no streak kept
+    await game.to_buzzer(asked)
+    board, _, _ = await game.presenter.ending()
+    # Alice's forgotten answer to question 1 is gone; her new one counts.
+    assert {(line.user_id, line.correct) for line in board} == {(ALICE, 1), (BOB, 1)}
+    await game.result()
+
+
+async def test_the_live_count_coalesces_edits(engine: AsyncEngine) -> None:
+    game = Game(engine, [question(1)])
+    runner = await game.play()
+    asked = await game.presenter.next_question()
+    for user in range(100, 150):  # a burst of 50 answers
+        await runner.answer(user, f"u{user}", 0, 1)
+    await asyncio.sleep(0.01)
+    assert game.presenter.counts == [1]  # the first at once, the rest wait for the interval
+    await game.clock.advance(PROGRESS_INTERVAL)
+    await asyncio.sleep(0.01)
+    assert game.presenter.counts == [1, 50]  # 49 answers, one edit
+    await game.to_buzzer(asked)
+    assert game.presenter.counts == [1, 50]  # nothing new: no edit
+    await game.result()
+
+
+async def test_live_count_one_edit_in_flight() -> None:
+    clock = FakeClock()
+    started, release = asyncio.Event(), asyncio.Event()
+    shown: list[int] = []
+
+    async def show(count: int) -> None:
+        shown.append(count)
+        started.set()
+        await release.wait()  # a slow edit
+
+    counter = LiveCount(show, clock, 3.0)
+    counter.bump(1)
+    await started.wait()
+    counter.bump(2)
+    counter.bump(3)
+    await asyncio.sleep(0.01)
+    assert shown == [1]  # still in flight: nothing else sent
+    release.set()
+    await clock.advance(3.0)
+    await asyncio.sleep(0.01)
+    assert shown == [1, 3]
+    await counter.close()
+    counter.bump(4)
+    await asyncio.sleep(0.01)
+    assert shown == [1, 3]  # closed before the reveal: no edit can undo it
+
+
+def test_ties_share_a_rank() -> None:
+    board = [ScoreLine(1, "a", 300, 2), ScoreLine(2, "b", 250, 1), ScoreLine(3, "c", 250, 1),
+             ScoreLine(4, "d", 250, 2), ScoreLine(5, "e", 0, 0), ScoreLine(6, "f", 0, 0)]
+    assert [rank for rank, _ in ranked(board)] == [1, 2, 2, 4, 5, 5]
+
+
+def test_pacing_settings_are_bounded_on_our_side() -> None:
+    QuizConfig(reveal_time=2, lead_in=0).check()
+    for bad in (QuizConfig(reveal_time=1), QuizConfig(lead_in=31), QuizConfig(time_limit=5)):
+        with pytest.raises(OutOfBounds):
+            bad.check()

@@ -18,6 +18,7 @@ from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, plural
 from bot.cogs.quiz import views
 from bot.cogs.quiz.presenter import DiscordPresenter
+from bot.facts.format import num
 from bot.quiz import admin, leaderboard, privacy
 from bot.quiz.service import AlreadyRunning, QuizService, Refused, Started
 from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
@@ -139,15 +140,15 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
                                                target.id)
         embed = discord.Embed(title="Quiz statistics", description=f"<@{target.id}>",
                               colour=EmbedColour.QUIZ)
-        embed.add_field(name="Answered", value=str(stats.answered))
-        embed.add_field(name="Correct", value=str(stats.correct))
+        embed.add_field(name="Answered", value=num(stats.answered))
+        embed.add_field(name="Correct", value=num(stats.correct))
         embed.add_field(name="Accuracy", value=f"{100 * stats.accuracy:.0f}%"
                         if stats.answered else "—")
-        embed.add_field(name="Points", value=str(stats.points))
-        embed.add_field(name="Current streak", value=str(stats.current_streak))
-        embed.add_field(name="Best streak", value=str(stats.best_streak))
+        embed.add_field(name="Points", value=num(stats.points))
+        embed.add_field(name="Current streak", value=num(stats.current_streak))
+        embed.add_field(name="Best streak", value=num(stats.best_streak))
         if stats.adjustments:
-            lines = [f"{a.amount:+d} — {a.reason} (by <@{a.moderator_id}>, "
+            lines = [f"{num(a.amount, sign=True)} — {a.reason} (by <@{a.moderator_id}>, "
                      f"{a.created_at:%Y-%m-%d})" for a in stats.adjustments[:5]]
             embed.add_field(name="Adjustments by moderators", value="\n".join(lines)[:1024],
                             inline=False)
@@ -179,8 +180,11 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
 
 async def forget_confirmed(interaction: Interaction) -> str:
     """The confirmed /quiz forget-me: everything of the member on this server goes."""
-    removed = await admin.remove_member(interaction.client.services.engine, actor(interaction),
+    services = interaction.client.services
+    removed = await admin.remove_member(services.engine, actor(interaction),
                                         interaction.user.id, action="privacy.forget_me",
                                         everything=True)
+    if interaction.guild_id is not None:  # a running round forgets them too
+        await services.quiz.forget_member(interaction.guild_id, interaction.user.id)
     return (f"Done: your quiz data on this server ({plural(removed, 'answer')}, your points and "
             "stats) was deleted.")

@@ -34,6 +34,20 @@ class DiscordPresenter:
             view=views.question_view(info, asked))
         return message.id
 
+    async def progress(self, info: RoundInfo, asked: AskedQuestion, answered: int) -> None:
+        # Embed only: the buttons stay as they are. No retries: the next count replaces it.
+        if asked.message_id is None:
+            return
+        await self.channel.get_partial_message(asked.message_id).edit(
+            embed=views.question_embed(info, asked, answered))
+
+    async def skipped(self, info: RoundInfo, asked: AskedQuestion) -> None:
+        if asked.message_id is None:
+            return
+        message = self.channel.get_partial_message(asked.message_id)
+        await with_retries(lambda: message.edit(embed=views.skipped_embed(info, asked),
+                                                view=None))
+
     async def reveal(self, info: RoundInfo, outcome: QuestionOutcome) -> None:
         if outcome.asked.message_id is None:
             return

@@ -13,15 +13,18 @@ import discord
 from bot.cogs import _sources
 from bot.cogs._embeds import EmbedColour, bounded_join, truncate
 from bot.cogs._items import Button
+from bot.facts.format import num
 from bot.quiz import scoring
 from bot.quiz.difficulty import share_line
 from bot.quiz.rounds import (
+    STANDINGS_SHOWN,
     AnswerStatus,
     AskedQuestion,
     EndReason,
     QuestionOutcome,
     RoundInfo,
     ScoreLine,
+    ranked,
 )
 from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, too_late
 
@@ -84,10 +87,17 @@ class AnswerButton(Button,
         await respond(interaction, text, ephemeral=True)
 
 
-def question_embed(info: RoundInfo, asked: AskedQuestion) -> discord.Embed:
+def question_title(info: RoundInfo, asked: AskedQuestion) -> str:
+    position = f"Question {asked.index + 1} of {info.question_count}"
+    last = asked.index + 1 >= info.question_count
+    return f"Last question — {position}" if last else position
+
+
+def question_embed(info: RoundInfo, asked: AskedQuestion, answered: int = 0) -> discord.Embed:
+    """The open question; ``answered`` is how many locked in so far (never who or what)."""
     q = asked.question
     embed = discord.Embed(
-        title=f"Question {asked.index + 1} of {info.question_count}",
+        title=question_title(info, asked),
         description=q.text,
         colour=EmbedColour.QUIZ,
     )
@@ -96,9 +106,19 @@ def question_embed(info: RoundInfo, asked: AskedQuestion) -> discord.Embed:
     embed.add_field(name="Answers close",
                     value=f"<t:{int(asked.deadline.timestamp())}:R> · one answer each",
                     inline=False)
+    embed.add_field(name="Answered", value=f"{num(answered)} answered")
     embed.set_footer(text=f"{TOPIC_NAMES.get(q.topic, q.topic)} · {q.difficulty} · "
-                          f"{scoring.BASE[q.difficulty]} points + speed + streak")
+                          f"{num(scoring.BASE[q.difficulty])} points + speed + streak")
     return embed
+
+
+def skipped_embed(info: RoundInfo, asked: AskedQuestion) -> discord.Embed:
+    return discord.Embed(
+        title=f"Question {asked.index + 1} of {info.question_count} — skipped",
+        description="This question could not be shown in time (Discord was slow), so it does "
+                    "not count: no points, no answer shown. The round goes on.",
+        colour=EmbedColour.WARNING,
+    )
 
 
 def question_view(info: RoundInfo, asked: AskedQuestion, *, reveal: bool = False
@@ -116,7 +136,8 @@ def question_view(info: RoundInfo, asked: AskedQuestion, *, reveal: bool = False
 
 
 def _names(scored: list[Any], limit: int = 1024) -> str:
-    return bounded_join([f"<@{s.user_id}> +{s.points}" for s in scored], ", ", limit,
+    return bounded_join([f"<@{s.user_id}> {num(s.points, sign=True)}" for s in scored], ", ",
+                        limit,
                         reserve=30, more="and {} more") or "Nobody this time."
 
 
@@ -133,11 +154,14 @@ def reveal_embed(info: RoundInfo, outcome: QuestionOutcome) -> discord.Embed:
     embed.add_field(name="Why", value=truncate(q.explanation, 1024), inline=False)
     embed.add_field(name="Source", value=_sources.links(q.source), inline=False)
     embed.add_field(name="As of", value=q.as_of.isoformat())
-    embed.add_field(name="Answers", value=f"{outcome.answered} answered, "
-                                          f"{len(outcome.correct)} right")
+    embed.add_field(name="Answers", value=f"{num(outcome.answered)} answered, "
+                                          f"{num(len(outcome.correct))} right")
     embed.add_field(name="Got it right", value=_names(list(outcome.correct)), inline=False)
     if (share := share_line(outcome.stats)) is not None:  # all servers, once enough answered
         embed.add_field(name="All servers", value=share, inline=False)
+    if outcome.standings:
+        embed.add_field(name="Standings", value="\n".join(
+            board_lines(list(outcome.standings), STANDINGS_SHOWN)), inline=False)
     if outcome.aborted:
         embed.set_footer(text="The round was stopped during this question.")
     return embed
@@ -152,12 +176,17 @@ END_TITLES = {
 }
 
 
+def board_lines(board: list[ScoreLine], limit: int) -> list[str]:
+    """The first ``limit`` lines of a round's board; tied players share a rank."""
+    return [f"**{rank}.** <@{s.user_id}> — {num(s.points)} points ({num(s.correct)} right)"
+            for rank, s in ranked(board)[:limit]]
+
+
 def scoreboard_embed(info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                      stopped_by: int | None) -> discord.Embed:
-    lines = [f"**{i}.** <@{s.user_id}> — {s.points} points ({s.correct} right)"
-             for i, s in enumerate(board[:15], 1)]
+    lines = board_lines(board, 15)
     if len(board) > 15:
-        lines.append(f"… and {len(board) - 15} more players")
+        lines.append(f"… and {num(len(board) - 15)} more players")
     embed = discord.Embed(title=END_TITLES[reason],
                           description="\n".join(lines) or "Nobody scored this round.",
                           colour=EmbedColour.QUIZ)
