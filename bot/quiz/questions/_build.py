@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from bot.quiz.questions._family import Family
@@ -32,6 +32,9 @@ def make(
     as_of: dt.date,
     params: Mapping[str, ParamValue],
     picture: PictureRequest | None,
+    subjects: Iterable[str] = (),
+    asks: Iterable[str] = (),
+    reveals: Iterable[str] = (),
 ) -> Question:
     """A question of ``fam``, which supplies the name and topic. ``key`` is the parameter
     part of the id ("2012", "FRA@2025-12-09", "" for none); ``picture`` is what the reveal
@@ -50,6 +53,9 @@ def make(
         as_of=as_of,
         params=freeze_params(params),
         picture=picture,
+        subjects=frozenset(subjects),
+        asks=frozenset(asks),
+        reveals=frozenset(reveals),
     )
 
 
@@ -90,3 +96,38 @@ def pick_spread(
 
 def in_band(value: float, answer: float, low: float, high: float) -> bool:
     return value >= 0 and answer * low <= value <= answer * high
+
+
+def around(rng: random.Random, answer: N, candidates: Sequence[N], k: int,
+           ok: Callable[[N, list[N]], bool], rank: int | None = None) -> list[N] | None:
+    """``k`` distractors from ``candidates`` placing ``answer`` at ``rank`` (how many options
+    are smaller; drawn uniformly from 0..k when None), so that "pick the smallest / largest /
+    middle" wins only 1 / (k + 1) of the time over a sample. None if the candidates cannot
+    supply that rank: the caller draws other parameters for the same rank (see
+    :func:`ranked`), since falling back to another rank would bias the sample again."""
+    if rank is None:
+        rank = rng.randrange(k + 1)
+    below = [c for c in candidates if c < answer]
+    above = [c for c in candidates if c > answer]
+    low = pick_spread(rng, below, rank, ok) if rank else []
+    if low is None:
+        return None
+    if rank == k:
+        return low
+    high = pick_spread(rng, above, k - rank, lambda c, chosen: ok(c, [*low, *chosen]))
+    return None if high is None else [*low, *high]
+
+
+T = TypeVar("T")
+
+
+def ranked(rng: random.Random, k: int, attempt: Callable[[int], T | None],
+           tries: int = 40) -> T | None:
+    """Draw the key's rank first (uniform over 0..k), then let ``attempt(rank)`` draw fresh
+    parameters until one supports it: every rank wins equally often across a sample."""
+    rank = rng.randrange(k + 1)
+    for _ in range(tries):
+        got = attempt(rank)
+        if got is not None:
+            return got
+    return None

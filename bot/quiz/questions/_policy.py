@@ -73,3 +73,8 @@ ANCHOR_DATES = (
 # --- article facts -------------------------------------------------------------------------
 RECOGNITION_ARTICLE_DATE = dt.date(2023, 11, 14)  # "as of November 14, 2023"
 DEFECTORS_ARTICLE_DATE = dt.date(2023, 6, 30)  # its newest figure is "2023 (as of June)"
+
+# --- ratios --------------------------------------------------------------------------------
+# "About how many times as many": one-decimal ratios at least 12% apart, so rounding can never
+# make two options defensible.
+RATIO_MIN_GAP = 0.12

@@ -161,8 +161,10 @@ def _picture(q: Question, fam: Family, facts: Facts) -> list[str]:
         if pic.as_of != q.as_of:
             return [f"the map is dated {pic.as_of}, the question {q.as_of}"]
         return []
-    if pic.kind != "chart":
+    if pic.kind not in ("chart", "cumulative", "gender"):
         return [f"unknown picture kind {pic.kind!r}"]
+    if pic.kind != "chart" and pic.span is not None:
+        return [f"the {pic.kind} chart shows every year; it has no span"]
     if q.topic != "defectors":
         return [f"a {q.topic} question cannot reveal the arrivals chart"]
     if pic.as_of is not None:
@@ -246,7 +248,9 @@ def _dates(q: Question, facts: Facts) -> list[str]:
         latest = latest_event(facts)
         if not SNAPSHOT_DATE <= q.as_of <= latest:
             out.append(f"as_of {q.as_of} is outside the data ({SNAPSHOT_DATE} to {latest})")
-    if q.topic == "recognition" and shown not in q.text:
+    # Article facts carry their own dates in the text where they have one ("As of November
+    # 2023"); a historical fact (1948, 1993) gets no as-of date.
+    if q.topic == "recognition" and shown not in q.text and not q.family.startswith("article_"):
         out.append(f"a recognition question must state its date ({shown}) in the text")
     return out
 
