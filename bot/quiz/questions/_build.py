@@ -99,16 +99,24 @@ def in_band(value: float, answer: float, low: float, high: float) -> bool:
 
 
 def around(rng: random.Random, answer: N, candidates: Sequence[N], k: int,
-           ok: Callable[[N, list[N]], bool], rank: int | None = None) -> list[N] | None:
+           ok: Callable[[N, list[N]], bool], rank: int | None = None, *,
+           every_rank: bool = False) -> list[N] | None:
     """``k`` distractors from ``candidates`` placing ``answer`` at ``rank`` (how many options
     are smaller; drawn uniformly from 0..k when None), so that "pick the smallest / largest /
     middle" wins only 1 / (k + 1) of the time over a sample. None if the candidates cannot
     supply that rank: the caller draws other parameters for the same rank (see
-    :func:`ranked`), since falling back to another rank would bias the sample again."""
+    :func:`ranked`), since falling back to another rank would bias the sample again.
+    ``every_rank``: refuse parameters unless every rank is possible (see below)."""
     if rank is None:
         rank = rng.randrange(k + 1)
     below = [c for c in candidates if c < answer]
     above = [c for c in candidates if c > answer]
+    if every_rank and (sum(ok(c, []) for c in below) < k or sum(ok(c, []) for c in above) < k):
+        # Parameters that allow only some ranks are refused outright. Where a family has many
+        # more questions than a sample draws, the generator skips ids already used, and
+        # parameters that suit every rank would otherwise be used up first by the ranks
+        # they alone serve, tilting the sample toward the others.
+        return None
     low = pick_spread(rng, below, rank, ok) if rank else []
     if low is None:
         return None
@@ -122,7 +130,7 @@ T = TypeVar("T")
 
 
 def ranked(rng: random.Random, k: int, attempt: Callable[[int], T | None],
-           tries: int = 40) -> T | None:
+           tries: int = 300) -> T | None:
     """Draw the key's rank first (uniform over 0..k), then let ``attempt(rank)`` draw fresh
     parameters until one supports it: every rank wins equally often across a sample."""
     rank = rng.randrange(k + 1)

@@ -122,8 +122,8 @@ def _extreme_year(fam: Family, facts: Facts, rng: random.Random, *, most: bool,
             return None
         before = [p for p in rows[1:] if p.last_year < best.last_year]
         after = [p for p in rows[1:] if p.last_year > best.last_year]
-        if len(before) < rank or len(after) < 3 - rank:
-            return None
+        if len(before) < 3 or len(after) < 3:
+            return None  # every rank possible: see around(every_rank=True)
         others = rng.sample(before, rank) + rng.sample(after, 3 - rank)
         text = (f"In which year did the {word} {WHO} arrive in South Korea? "
                 f"({MOU} figures, {_span_text(facts, a, b)})")
@@ -862,7 +862,8 @@ def years_above(fam: Family, facts: Facts, rng: random.Random) -> Question | Non
             return None  # 0 or 1 leaves no fair band of distractors below it
         picked = around(rng, count, range(0, len(rows) + 1), 3,
                         lambda c, chosen: c not in chosen and in_band(
-                            c, count, policy.BAND_LOW, policy.BAND_HIGH), rank)
+                            c, count, policy.BAND_LOW, policy.BAND_HIGH), rank,
+                        every_rank=True)
         if picked is None:
             return None
         text = (f"In how many of the single years from {a} to {b} did more than "
