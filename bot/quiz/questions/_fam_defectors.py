@@ -113,17 +113,28 @@ def _extreme_year(fam: Family, facts: Facts, rng: random.Random, *, most: bool,
     extreme = max if most else min
     record = extreme(facts.years, key=lambda p: p.total)
 
-    def attempt(rank: int) -> Question | None:
-        a, b = rng.choice(_spans(facts, 5))
+    def fair(span: tuple[int, int]) -> bool:
+        a, b = span
         rows = sorted((p for p in facts.years if a <= p.last_year <= b),
                       key=lambda p: p.total, reverse=most)
         best, runner = rows[0], rows[1]
-        if (best is record) != overall or not _clear_gap(best.total, runner.total):
-            return None
+        # Every rank possible (see around(every_rank=True)): three years on each side.
+        return ((best is record) == overall and _clear_gap(best.total, runner.total)
+                and sum(p.last_year < best.last_year for p in rows) >= 3
+                and sum(p.last_year > best.last_year for p in rows) >= 3)
+
+    spans = facts.memo(("defectors-extreme-spans", most, overall),
+                       lambda: [s for s in _spans(facts, 7) if fair(s)])
+    if not spans:
+        return None
+
+    def attempt(rank: int) -> Question | None:
+        a, b = rng.choice(spans)
+        rows = sorted((p for p in facts.years if a <= p.last_year <= b),
+                      key=lambda p: p.total, reverse=most)
+        best, runner = rows[0], rows[1]
         before = [p for p in rows[1:] if p.last_year < best.last_year]
         after = [p for p in rows[1:] if p.last_year > best.last_year]
-        if len(before) < 3 or len(after) < 3:
-            return None  # every rank possible: see around(every_rank=True)
         others = rng.sample(before, rank) + rng.sample(after, 3 - rank)
         text = (f"In which year did the {word} {WHO} arrive in South Korea? "
                 f"({MOU} figures, {_span_text(facts, a, b)})")
@@ -280,14 +291,17 @@ def largest_rise(fam: Family, facts: Facts, rng: random.Random) -> Question | No
     return _largest_change(fam, facts, rng, rise=True, overall=True)
 
 
-EXTREMES = ("peak", "lowest", "largest_rise", "largest_fall")
+# Peak and lowest within a span are kinds too, but with the current data no span whose peak
+# (low) is not the all-time one leaves three years on each side of it, so only the changes
+# are drawn; the solver judges all four.
+EXTREMES = ("largest_rise", "largest_fall")
 
 
 @family("extreme_in_span", "defectors", "medium", "hard",
         params={"kind": WORD, "first": YEAR, "last": YEAR})
 def extreme_in_span(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
-    """The peak, low, largest rise or fall within a span whose answer is not the all-time one
-    (e.g. the most arrivals 2013–2019: 2016)."""
+    """The largest rise or fall within a span whose answer is not the all-time one
+    (e.g. the largest fall 2013–2019: 2019 → 2020 is outside; 2016 → 2017, −291)."""
     kind = rng.choice(EXTREMES)
     if kind in ("peak", "lowest"):
         return _extreme_year(fam, facts, rng, most=kind == "peak", overall=False)
