@@ -110,7 +110,8 @@ def test_every_family_declares_the_picture_the_reveal_showed(facts) -> None:
             elif q.picture is not None and q.picture.kind in ("cumulative", "gender"):
                 # The running-total and women/men charts replace the arrivals chart for the
                 # questions they fit, highlighting the same year (or none).
-                assert want is not None and want.kind == "chart", q.id
+                assert want is not None, q.id
+                assert want.kind == "chart", q.id
                 assert q.picture.highlight in (want.highlight, None), q.id
             else:
                 assert q.picture == want, q.id
