@@ -117,13 +117,18 @@ def around(rng: random.Random, answer: N, candidates: Sequence[N], k: int,
         # parameters that suit every rank would otherwise be used up first by the ranks
         # they alone serve, tilting the sample toward the others.
         return None
-    low = pick_spread(rng, below, rank, ok) if rank else []
+    low: list[N] | None = pick_spread(rng, below, rank, ok) if rank else []
     if low is None:
         return None
     if rank == k:
         return low
-    high = pick_spread(rng, above, k - rank, lambda c, chosen: ok(c, [*low, *chosen]))
-    return None if high is None else [*low, *high]
+    chosen_low: list[N] = low
+
+    def ok_high(c: N, chosen: list[N]) -> bool:
+        return ok(c, chosen_low + chosen)
+
+    high: list[N] | None = pick_spread(rng, above, k - rank, ok_high)
+    return None if high is None else chosen_low + high
 
 
 T = TypeVar("T")

@@ -768,7 +768,9 @@ def data_caveat(fam: Family, facts: Facts, rng: random.Random) -> Question | Non
                        f"year since 2002.")
         used, asks = [row], {"bucket:~1998"}
     options = list(CAVEAT_OPTIONS[kind])
-    answer = options[0] if kind != "men_before_1999" or row.male > row.female else options[1]
+    answer = options[0]
+    if kind == "men_before_1999" and used[0].female > used[0].male:
+        answer = options[1]
     rng.shuffle(options)
     return _q(fam, facts, kind, "medium" if kind == "half_year_2023" else "hard", text,
               options, answer, explanation, used, {"kind": kind}, None,
