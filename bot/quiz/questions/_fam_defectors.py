@@ -564,10 +564,12 @@ def _trend_text(kind: str, a: int, b: int) -> str:
 def trend_tf(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """True/false statements about the trend, compared on the exact yearly totals."""
     # Aim for as many true as false statements: draw the wanted truth first.
+    # Drawn until the wanted truth turns up (a rare one, such as "rose every year", takes many
+    # tries): giving up early would tilt the sample toward the common answer, False.
     wanted = rng.random() < 0.5
-    kind = rng.choice(TREND_KINDS)
     years = [p.last_year for p in facts.years]
-    for _ in range(20):
+    for _ in range(300):
+        kind = rng.choice(TREND_KINDS)
         if kind in ("more_than", "more_than_double"):
             a, b = rng.sample(years, 2)
         else:
@@ -576,7 +578,13 @@ def trend_tf(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
             if b not in facts.year_by_number:
                 continue
         truth = _trend_truth(facts, kind, a, b)
-        if truth is wanted:
+        # Only statements whose counterpart (the years swapped; "rose" for "fell") has the
+        # opposite truth: then the true and the false statements are equally many, and a
+        # sample that skips used ids stays balanced instead of running out of true ones.
+        mirror = (_trend_truth(facts, kind, b, a) if kind in ("more_than", "more_than_double")
+                  else _trend_truth(facts, "fell_every_year" if kind == "rose_every_year"
+                                    else "rose_every_year", a, b))
+        if truth is wanted and mirror is (not wanted):
             break
     else:
         return None
