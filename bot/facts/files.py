@@ -249,8 +249,10 @@ def read_article_facts(data_dir: Path) -> tuple[ArticleFact, ...]:
         _choice(ARTICLE, line, row, "difficulty", {"easy", "medium", "hard"})
         distractors = tuple(d.strip() for d in row["distractors"].split("|") if d.strip())
         options = [row["answer"], *distractors]
-        if not 1 <= len(distractors) <= 3 or len({o.casefold() for o in options}) != len(options):
-            rule = "needs 1–3 distinct distractors, none equal to the answer"
+        # Up to six: a numeric fact keeps candidates on both sides of its answer, and the quiz
+        # shows three of them, placing the answer at a random rank.
+        if not 1 <= len(distractors) <= 6 or len({o.casefold() for o in options}) != len(options):
+            rule = "needs 1–6 distinct distractors, none equal to the answer"
             raise DataError(ARTICLE, line, rule)
         if row["key"] in keys:
             raise DataError(ARTICLE, line, f"duplicate key {row['key']!r}")

@@ -67,19 +67,13 @@ class DiscordPresenter:
 
     async def _picture(self, info: RoundInfo, outcome: QuestionOutcome) -> Picture | None:
         """Exactly the picture the question asks for (its family decides; nothing is guessed
-        here): the chart with its highlight or span, the map at its date, or none."""
+        here): whatever kind it declares, drawn by the renderer's one dispatch."""
         request = outcome.asked.question.picture
         if request is None:
             return None
-        facts = self.bot.services.facts.facts
-        pictures = self.bot.services.pictures
         try:
-            if request.kind == "chart":
-                return await pictures.defectors_chart(facts, highlight_year=request.highlight,
-                                                      span=request.span, lane=info.guild_id)
-            if request.as_of is None:  # the validator refuses this; never guess a date
-                raise ValueError(f"a map request without a date: {request}")
-            return await pictures.recognition_map(facts, request.as_of, lane=info.guild_id)
+            return await self.bot.services.pictures.for_request(
+                self.bot.services.facts.facts, request, lane=info.guild_id)
         except Exception:
             log.exception("round %s: reveal picture failed", info.round_id)
             return None

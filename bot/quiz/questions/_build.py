@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from bot.quiz.questions._family import Family
@@ -32,9 +32,9 @@ def make(
     as_of: dt.date,
     params: Mapping[str, ParamValue],
     picture: PictureRequest | None,
-    subjects: frozenset[str] = frozenset(),
-    asks: frozenset[str] = frozenset(),
-    reveals: frozenset[str] = frozenset(),
+    subjects: Iterable[str] = (),
+    asks: Iterable[str] = (),
+    reveals: Iterable[str] = (),
 ) -> Question:
     """A question of ``fam``, which supplies the name and topic. ``key`` is the parameter
     part of the id ("2012", "FRA@2025-12-09", "" for none); ``picture`` is what the reveal
@@ -53,9 +53,9 @@ def make(
         as_of=as_of,
         params=freeze_params(params),
         picture=picture,
-        subjects=subjects,
-        asks=asks,
-        reveals=reveals,
+        subjects=frozenset(subjects),
+        asks=frozenset(asks),
+        reveals=frozenset(reveals),
     )
 
 
@@ -96,3 +96,51 @@ def pick_spread(
 
 def in_band(value: float, answer: float, low: float, high: float) -> bool:
     return value >= 0 and answer * low <= value <= answer * high
+
+
+def around(rng: random.Random, answer: N, candidates: Sequence[N], k: int,
+           ok: Callable[[N, list[N]], bool], rank: int | None = None, *,
+           every_rank: bool = False) -> list[N] | None:
+    """``k`` distractors from ``candidates`` placing ``answer`` at ``rank`` (how many options
+    are smaller; drawn uniformly from 0..k when None), so that "pick the smallest / largest /
+    middle" wins only 1 / (k + 1) of the time over a sample. None if the candidates cannot
+    supply that rank: the caller draws other parameters for the same rank (see
+    :func:`ranked`), since falling back to another rank would bias the sample again.
+    ``every_rank``: refuse parameters unless every rank is possible (see below)."""
+    if rank is None:
+        rank = rng.randrange(k + 1)
+    below = [c for c in candidates if c < answer]
+    above = [c for c in candidates if c > answer]
+    if every_rank and (sum(ok(c, []) for c in below) < k or sum(ok(c, []) for c in above) < k):
+        # Parameters that allow only some ranks are refused outright. Where a family has many
+        # more questions than a sample draws, the generator skips ids already used, and
+        # parameters that suit every rank would otherwise be used up first by the ranks
+        # they alone serve, tilting the sample toward the others.
+        return None
+    low: list[N] | None = pick_spread(rng, below, rank, ok) if rank else []
+    if low is None:
+        return None
+    if rank == k:
+        return low
+    chosen_low: list[N] = low
+
+    def ok_high(c: N, chosen: list[N]) -> bool:
+        return ok(c, chosen_low + chosen)
+
+    high: list[N] | None = pick_spread(rng, above, k - rank, ok_high)
+    return None if high is None else chosen_low + high
+
+
+T = TypeVar("T")
+
+
+def ranked(rng: random.Random, k: int, attempt: Callable[[int], T | None],
+           tries: int = 300) -> T | None:
+    """Draw the key's rank first (uniform over 0..k), then let ``attempt(rank)`` draw fresh
+    parameters until one supports it: every rank wins equally often across a sample."""
+    rank = rng.randrange(k + 1)
+    for _ in range(tries):
+        got = attempt(rank)
+        if got is not None:
+            return got
+    return None

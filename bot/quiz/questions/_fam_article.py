@@ -13,17 +13,15 @@ from typing import cast
 
 from bot.facts.records import ArticleFact, Facts
 from bot.quiz.questions import _policy as policy
-from bot.quiz.questions._build import in_band, make, shuffled
+from bot.quiz.questions._build import around, in_band, make, shuffled
 from bot.quiz.questions._family import KEY, Family, family
-from bot.quiz.questions._format import day
+from bot.quiz.questions._sources import named
 from bot.quiz.questions.model import Difficulty, Question, Topic
 
 _INT = re.compile(r"\d{1,3}(,\d{3})*|\d+")
 
 ARTICLE_DATE = {"recognition": policy.RECOGNITION_ARTICLE_DATE,
                 "defectors": policy.DEFECTORS_ARTICLE_DATE}
-
-
 def _value(text: str) -> int | None:
     return int(text.replace(",", "")) if _INT.fullmatch(text) else None
 
@@ -49,20 +47,37 @@ def _article_family(topic: Topic) -> Family:
         distractors = fair_distractors(row)
         if not distractors:
             return None
-        text = row.question
-        if topic == "recognition":
-            # Recognition questions always carry their date.
-            text = f"{row.question} (Per the article, data as of {day(as_of)}.)"
-        if _value(row.answer) is not None:
-            options = sorted([row.answer, *distractors], key=lambda o: _value(o) or 0)
+        # No as-of date in the text: historical facts (1948, 1993) have none, and the rows
+        # about November 2023 say so themselves.
+        text = named(row.question, topic)
+        answer = _value(row.answer)
+        if answer is not None:
+            # Numbers and years in order, the answer at a uniformly drawn rank among what the
+            # row offers on each side (so "the middle one" is no strategy).
+            values = {_value(d): d for d in distractors}
+            k = min(3, len(values))
+            below = sum(v is not None and v < answer for v in values)
+            rank = rng.randint(max(0, k - (len(values) - below)), min(k, below))
+            picked = around(rng, answer, sorted(v for v in values if v is not None), k,
+                            lambda c, chosen: c not in chosen, rank)
+            if picked is None:
+                return None
+            options = [values[v] if v != answer else row.answer
+                       for v in sorted([answer, *picked])]
         else:
-            options = shuffled(rng, row.answer, distractors)
+            options = shuffled(rng, row.answer, rng.sample(distractors, min(3, len(distractors))))
         # read_facts() accepts only easy/medium/hard in this column.
         difficulty = cast(Difficulty, row.difficulty)
+        told = f"{row.question} {row.explanation}"
+        reveals = {f"article:{a.key}" for a in facts.article_facts
+                   if a.key != row.key and re.search(rf"(?<![\w,]){re.escape(a.answer)}(?![\w,])",
+                                                     told)}
         # No picture: no chart or map shows a fact from the article's text.
         return make(fam, key=row.key, difficulty=difficulty, text=text, options=options,
                     answer=row.answer, explanation=row.explanation, source=row.source,
-                    as_of=as_of, params={"key": row.key}, picture=None)
+                    as_of=as_of, params={"key": row.key}, picture=None,
+                    subjects={f"article:{row.key}"}, asks={f"article:{row.key}"},
+                    reveals={f"article:{row.key}", *reveals})
 
     build.__doc__ = f"Facts from the {topic} article's text."
     return family(f"article_{topic}", topic, "easy", "medium", "hard",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.facts.format import num
@@ -202,7 +202,7 @@ _FOUR: dict[str, Param] = {"states": STATES, "as_of": DATE}
 
 def _q(fam: Family, key: str, difficulty: Difficulty, text: str, options: list[str],
        answer: str, explanation: str, source: str, d: dt.date, params: dict, *,
-       subjects: set[str], asks: set[str], reveals: set[str] = frozenset()) -> Question:
+       subjects: Iterable[str], asks: Iterable[str], reveals: Iterable[str] = ()) -> Question:
     # The reveal shows the map on the very date the question is asked about. Fact keys (see
     # model.py): what an explanation states is revealed, and what is asked is revealed too.
     return make(fam, key=f"{key}@{d.isoformat()}", difficulty=difficulty, text=text,

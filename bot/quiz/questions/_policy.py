@@ -111,3 +111,8 @@ EU = frozenset({"AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "
                 "ROU", "SVK", "SVN", "ESP", "SWE"})
 EU_SOURCE = ("EU member countries (European Union) "
              "https://european-union.europa.eu/principles-countries-history/eu-countries_en")
+
+# --- ratios --------------------------------------------------------------------------------
+# "About how many times as many": one-decimal ratios at least 12% apart, so rounding can never
+# make two options defensible.
+RATIO_MIN_GAP = 0.12

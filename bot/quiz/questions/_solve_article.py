@@ -8,6 +8,7 @@ from bot.facts.records import Facts
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._family import Solver, solver
 from bot.quiz.questions._solve_common import need
+from bot.quiz.questions._sources import named
 from bot.quiz.questions._truth import Problem
 from bot.quiz.questions.model import Question
 
@@ -24,7 +25,7 @@ def _solve(topic: str) -> Solver:
             raise Problem(f"no article fact with key {key!r}")
         if row.topic != topic:
             raise Problem(f"article fact {key!r} is about {row.topic}, not {topic}")
-        if row.question not in q.text:
+        if row.question not in q.text and named(row.question, topic) not in q.text:
             raise Problem("the text is not the article fact's question")
         allowed = {_norm(row.answer), *(_norm(d) for d in row.distractors)}
         for o in q.options:

@@ -7,6 +7,7 @@ is unfair even if its key happened to be right (ties, near-ties, non-years used 
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from bot.facts.records import Facts
@@ -20,7 +21,14 @@ from bot.quiz.questions._solve_common import (
     true_false,
     year_pairs,
 )
-from bot.quiz.questions._truth import Problem, cumulative, single_years, year
+from bot.quiz.questions._truth import (
+    Problem,
+    cumulative,
+    milestone,
+    not_years,
+    single_years,
+    year,
+)
 from bot.quiz.questions.model import Question
 
 
@@ -32,8 +40,22 @@ def _close(a: int, b: int, margin: float = policy.REVISION_MARGIN) -> bool:
     return abs(a - b) < margin * max(a, b)
 
 
+def _span(q: Question, facts: Facts) -> tuple[int, int]:
+    a, b = year(facts, need(q, "first"), "first"), year(facts, need(q, "last"), "last")
+    if a.last_year >= b.last_year:
+        raise Problem("a span needs its first year before its last")
+    years = single_years(facts)
+    missing = [y for y in range(a.last_year, b.last_year + 1) if y not in years]
+    if missing:
+        raise Problem(f"{missing[0]} inside the span is not a single year")
+    if f"{a.last_year}" not in q.text or f"{b.last_year}" not in q.text:
+        raise Problem("the text does not name the span asked")
+    return a.last_year, b.last_year
+
+
 def _extreme(q: Question, facts: Facts, *, most: bool) -> set[int]:
-    totals = {y: p.total for y, p in single_years(facts).items()}
+    first, last = _span(q, facts)
+    totals = {y: p.total for y, p in single_years(facts).items() if first <= y <= last}
     best = max(totals.values()) if most else min(totals.values())
     winners = [y for y, t in totals.items() if t == best]
     if len(winners) > 1:
@@ -41,7 +63,10 @@ def _extreme(q: Question, facts: Facts, *, most: bool) -> set[int]:
     runner = sorted(totals.values(), reverse=most)[1]
     if _close(best, runner):
         raise Problem(f"the top two years ({best:,} and {runner:,}) are too close to call")
-    return {i for i, y in enumerate(_year_options(q, facts)) if y == winners[0]}
+    options = _year_options(q, facts)
+    if any(o not in totals for o in options):
+        raise Problem(f"an option lies outside {first}–{last}")
+    return {i for i, y in enumerate(options) if y == winners[0]}
 
 
 @solver("peak_year")
@@ -59,7 +84,14 @@ def arrivals_in_year(q: Question, facts: Facts) -> set[int]:
     row = year(facts, need(q, "year"))
     if str(row.last_year) not in q.text:
         raise Problem("the text does not name the year asked")
-    return exact_numbers(ints(q.options), row.total)
+    values = ints(q.options)
+    # The same year under another convention (the article's 99 for 2023, January–June only)
+    # would be right for a player who read the article: never offered.
+    for p in not_years(facts):
+        if p.last_year == row.last_year and p.total in values:
+            raise Problem(f"{p.total:,} is {row.last_year} as {p.label}: another reading of "
+                          f"the same year")
+    return exact_numbers(values, row.total)
 
 
 @solver("more_arrivals")
@@ -86,15 +118,16 @@ def _steps(facts: Facts) -> dict[tuple[int, int], int]:
 
 
 def _largest_change(q: Question, facts: Facts, *, rise: bool) -> set[int]:
-    steps = _steps(facts)
+    first, last = _span(q, facts)
+    steps = {k: v for k, v in _steps(facts).items() if first <= k[0] and k[1] <= last}
     for pair in year_pairs(q.options):
         if pair not in steps:
             raise Problem(f"{pair[0]} → {pair[1]} is not a step between consecutive single "
-                          f"years")
+                          f"years in {first}–{last}")
     ordered = sorted(steps.items(), key=lambda kv: kv[1], reverse=rise)
     (best_pair, best), (_, runner) = ordered[0], ordered[1]
     if (best > 0) != rise:
-        raise Problem(f"no {'rise' if rise else 'fall'} at all in the data")
+        raise Problem(f"no {'rise' if rise else 'fall'} at all in the span")
     if abs(best) - abs(runner) < policy.CHANGE_MARGIN * abs(runner):
         raise Problem(f"the largest change ({best:+,}) is too close to the next ({runner:+,})")
     return {i for i, p in enumerate(year_pairs(q.options)) if p == best_pair}
@@ -108,6 +141,18 @@ def largest_fall(q: Question, facts: Facts) -> set[int]:
 @solver("largest_rise")
 def largest_rise(q: Question, facts: Facts) -> set[int]:
     return _largest_change(q, facts, rise=True)
+
+
+@solver("extreme_in_span")
+def extreme_in_span(q: Question, facts: Facts) -> set[int]:
+    kind = need(q, "kind")
+    if kind == "peak":
+        return _extreme(q, facts, most=True)
+    if kind == "lowest":
+        return _extreme(q, facts, most=False)
+    if kind in ("largest_rise", "largest_fall"):
+        return _largest_change(q, facts, rise=kind == "largest_rise")
+    raise Problem(f"unknown extreme {kind!r}")
 
 
 @solver("first_year_below")
@@ -203,3 +248,160 @@ def trend_tf(q: Question, facts: Facts) -> set[int]:
     rising = kind == "rose_every_year"
     return true_false(q, all((y > x) if rising else (y < x) for x, y in steps))
 
+
+
+@solver("cumulative_milestone")
+def cumulative_milestone(q: Question, facts: Facts) -> set[int]:
+    threshold = need(q, "threshold")
+    if not isinstance(threshold, int) or threshold <= 0:
+        raise Problem(f"threshold {threshold!r} is not a positive whole number")
+    when = milestone(facts, threshold)
+    return {i for i, y in enumerate(_year_options(q, facts)) if y == when}
+
+
+def _women_share_by(facts: Facts, end: int) -> float:
+    cumulative(facts, end)  # refuses an end inside a combined row
+    rows = [p for p in facts.periods if p.kind != "partial" and p.last_year <= end]
+    return 100 * sum(p.female for p in rows) / sum(p.total for p in rows)
+
+
+def _share_options(q: Question, share: float) -> set[int]:
+    if "about" not in q.text.lower():
+        raise Problem("a rounded percentage needs 'about' in the text")
+    values = pcts(q.options)
+    if len(set(values)) != len(values):
+        raise Problem("two percentage options are the same")
+    correct = set()
+    for i, v in enumerate(values):
+        if abs(v - share) <= 0.05 + 1e-9:
+            correct.add(i)
+        elif abs(v - share) < policy.PERCENT_MIN_GAP:
+            raise Problem(f"{v}% is within {policy.PERCENT_MIN_GAP} points of {share:.2f}%")
+        elif not (0 < v <= 100 and policy.BAND_LOW * share <= v <= policy.BAND_HIGH * share):
+            raise Problem(f"{v}% is implausibly far from {share:.1f}%")
+    return correct
+
+
+@solver("women_share_overall")
+def women_share_overall(q: Question, facts: Facts) -> set[int]:
+    end = year(facts, need(q, "year"))
+    return _share_options(q, _women_share_by(facts, end.last_year))
+
+
+@solver("women_in_year")
+def women_in_year(q: Question, facts: Facts) -> set[int]:
+    row = year(facts, need(q, "year"))
+    if str(row.last_year) not in q.text or "women" not in q.text:
+        raise Problem("the text must ask for the women of the year named")
+    values = ints(q.options)
+    for other, what in ((row.male, "men"), (row.total, "arrivals in all")):
+        if other in values and other != row.female:
+            raise Problem(f"{other:,} is {row.last_year}'s {what}, a misreading away")
+    return exact_numbers(values, row.female)
+
+
+def _caveat_claims(facts: Facts, kind: str) -> dict[str, bool]:
+    """Each offered claim, judged on the rows (not on the builder's answer)."""
+    rows = {p.label: p for p in facts.periods}
+    if kind == "combined_1999_2001":
+        r = rows["1999-2001"]
+        three = r.first_year == 1999 and r.last_year == 2001 and r.kind == "aggregate"
+        return {"1999, 2000 and 2001 combined": three,
+                "2001 alone": r.first_year == r.last_year == 2001,
+                "Everyone who had arrived by the end of 2001": cumulative(facts, 2001) == r.total,
+                "The yearly average of 1999 to 2001": not three}
+    if kind == "half_year_2023":
+        half, full = rows["2023-H1"], single_years(facts)[2023]
+        return {"99 covers only January to June 2023": half.kind == "partial"
+                and half.total == 99 and half.last_year == 2023,
+                "196 also counts arrivals in third countries": False,  # MOU counts arrivals only
+                "99 counts only the women who arrived": full.female == half.total,
+                "MOU later revised 2023 down to 99": full.total == half.total}
+    if kind == "men_before_1999":
+        r = rows["~1998"]
+        if abs(r.male - r.female) < policy.REVISION_MARGIN * r.total:
+            raise Problem("men and women before 1999 are too close to call")
+        return {"Men": r.male > r.female, "Women": r.female > r.male,
+                "About as many men as women": False}
+    raise Problem(f"unknown caveat {kind!r}")
+
+
+@solver("data_caveat")
+def data_caveat(q: Question, facts: Facts) -> set[int]:
+    kind = need(q, "kind")
+    if not isinstance(kind, str):
+        raise Problem(f"kind {kind!r} is not a word")
+    claims = _caveat_claims(facts, kind)
+    unknown = [o for o in q.options if o not in claims]
+    if unknown:
+        raise Problem(f"option {unknown[0]!r} is not a claim this caveat can judge")
+    return {i for i, o in enumerate(q.options) if claims[o]}
+
+
+def _ratios(options: tuple[str, ...]) -> list[float]:
+    out = []
+    for o in options:
+        if not re.fullmatch(r"\d+\.\d times", o):
+            raise Problem(f"option {o!r} is not a one-decimal ratio like '2.9 times'")
+        out.append(float(o.split()[0]))
+    return out
+
+
+@solver("year_ratio")
+def year_ratio(q: Question, facts: Facts) -> set[int]:
+    a, b = year(facts, need(q, "first"), "first"), year(facts, need(q, "last"), "last")
+    if a is b:
+        raise Problem("a ratio of a year with itself")
+    big, small = (a, b) if a.total > b.total else (b, a)
+    ratio = big.total / small.total
+    if q.text.find(str(big.last_year)) > q.text.find(str(small.last_year)):
+        raise Problem("the text must name the larger year first")
+    if abs(ratio * 10 - round(ratio * 10)) > 0.4:
+        raise Problem(f"a ratio of {ratio:.3f} sits on a rounding edge")
+    values = _ratios(q.options)
+    correct = set()
+    for i, v in enumerate(values):
+        if abs(v - ratio) <= 0.05:
+            correct.add(i)
+        elif abs(v - ratio) < policy.RATIO_MIN_GAP * max(v, ratio):
+            raise Problem(f"{v} is too close to the ratio {ratio:.2f}")
+    return correct
+
+
+_ORD = re.compile(r"(\d+)(st|nd|rd|th)")
+
+
+@solver("year_rank")
+def year_rank(q: Question, facts: Facts) -> set[int]:
+    row = year(facts, need(q, "year"))
+    totals = sorted((p.total for p in single_years(facts).values()), reverse=True)
+    place = totals.index(row.total) + 1
+    if totals.count(row.total) > 1:
+        raise Problem(f"tie: another year also has {row.total:,}")
+    for t in totals:
+        if t != row.total and _close(t, row.total):
+            raise Problem(f"{t:,} is too close to {row.total:,}: the rank could change")
+    ranks = []
+    for o in q.options:
+        m = _ORD.fullmatch(o)
+        if not m:
+            raise Problem(f"option {o!r} is not an ordinal like '7th'")
+        ranks.append(int(m.group(1)))
+    if any(r != place and abs(r - place) < 2 for r in ranks):
+        raise Problem("an option is one place from the answer")
+    return {i for i, r in enumerate(ranks) if r == place}
+
+
+@solver("years_above")
+def years_above(q: Question, facts: Facts) -> set[int]:
+    first, last = _span(q, facts)
+    threshold = need(q, "threshold")
+    if not isinstance(threshold, int) or threshold <= 0:
+        raise Problem(f"threshold {threshold!r} is not a positive whole number")
+    totals = [p.total for y, p in single_years(facts).items() if first <= y <= last]
+    if any(_close(t, threshold) for t in totals):
+        raise Problem(f"a year in the span is too close to {threshold:,} to count")
+    values = [int(o) if o.isdigit() else -1 for o in q.options]
+    if -1 in values:
+        raise Problem("options must be whole counts of years")
+    return exact_numbers(values, sum(t > threshold for t in totals))

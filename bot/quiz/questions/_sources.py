@@ -27,6 +27,20 @@ WP_ISRAEL = (
     "Wikipedia, 'International recognition of Israel' "
     "https://en.wikipedia.org/wiki/International_recognition_of_Israel"
 )
+# How the text names its article wherever a row says "the article" (data/SOURCES.md).
+ARTICLE_NAME = {
+    "defectors": "Visual Capitalist's 'Charted: The Number of North Korean Defectors "
+                 "(1998-2023)'",
+    "recognition": "Visual Capitalist's 'Mapped: Which Countries Recognize Israel or "
+                   "Palestine, or Both?' (14 November 2023)",
+}
+
+
+def named(text: str, topic: str) -> str:
+    """The row's question with "the article" replaced by the article's name."""
+    return text.replace("the article", ARTICLE_NAME[topic])
+
+
 _URL = re.compile(r"https?://[^\s;,)]+")
 _SEP = " ; "
 

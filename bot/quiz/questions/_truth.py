@@ -59,6 +59,26 @@ def cumulative(facts: Facts, end: int) -> int:
     return sum(p.total for p in facts.periods if p.kind != "partial" and p.last_year <= end)
 
 
+def milestone(facts: Facts, threshold: int) -> int:
+    """The single year in which the running total first reached ``threshold``. Refused when
+    it was reached inside a combined row, or so narrowly (within 2% of that year's own
+    figure) that a revised report could move it to the next or previous year."""
+    total = 0
+    for p in sorted((p for p in facts.periods if p.kind != "partial"),
+                    key=lambda p: p.last_year):
+        before, total = total, total + p.total
+        if total < threshold:
+            continue
+        if single_years(facts).get(p.last_year) is not p:
+            raise Problem(f"the total passed {threshold:,} inside {p.label}: no year can be "
+                          f"named")
+        margin = policy.REVISION_MARGIN * p.total
+        if total - threshold < margin or threshold - before < margin:
+            raise Problem(f"the total passed {threshold:,} too narrowly to name the year")
+        return p.last_year
+    raise Problem(f"the total never reached {threshold:,}")
+
+
 # --- recognition -------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

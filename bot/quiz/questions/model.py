@@ -39,7 +39,7 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 4
 TRUE, FALSE = "True", "False"
 
 ParamValue = int | str | tuple[int, ...] | tuple[str, ...]
-PictureKind = Literal["chart", "map"]
+PictureKind = Literal["chart", "map", "cumulative", "gender"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,9 @@ class PictureRequest:
     adapter renders exactly this and never guesses from the family or the params.
 
     ``chart``: the yearly arrivals chart, with ``highlight`` (a single year) or ``span``;
-    ``map``: the recognition map at ``as_of``.
+    ``map``: the recognition map at ``as_of``;
+    ``cumulative``: the running total of arrivals, with ``highlight`` (a single year);
+    ``gender``: each year's arrivals split into women and men, with ``highlight``.
     """
 
     kind: PictureKind
@@ -64,6 +66,14 @@ class PictureRequest:
     @classmethod
     def map_at(cls, as_of: dt.date) -> PictureRequest:
         return cls("map", as_of=as_of)
+
+    @classmethod
+    def cumulative(cls, *, highlight: int | None = None) -> PictureRequest:
+        return cls("cumulative", highlight=highlight)
+
+    @classmethod
+    def gender(cls, *, highlight: int | None = None) -> PictureRequest:
+        return cls("gender", highlight=highlight)
 
 
 def freeze_params(params: Mapping[str, ParamValue]) -> Mapping[str, ParamValue]:

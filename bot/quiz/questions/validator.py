@@ -118,10 +118,6 @@ def _params(q: Question, fam: Family, facts: Facts) -> list[str]:
     return out
 
 
-def _is_int(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def _kind_problems(key: str, kind: Param, value: ParamValue, facts: Facts) -> list[str]:
     many = kind in (Param.YEARS, Param.STATES)
     if many != isinstance(value, tuple) or (many and not value):
@@ -137,7 +133,7 @@ def _kind_problems(key: str, kind: Param, value: ParamValue, facts: Facts) -> li
             except Problem as exc:
                 out.append(str(exc))
         elif kind in (Param.CALENDAR_YEAR, Param.NUMBER):
-            if not _is_int(v) or (kind is Param.NUMBER and v <= 0):
+            if not isinstance(v, int) or isinstance(v, bool) or (kind is Param.NUMBER and v <= 0):
                 out.append(f"parameter {key}={v!r} is not a {kind.replace('_', ' ')}")
         elif kind is Param.DATE:
             if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
@@ -161,8 +157,10 @@ def _picture(q: Question, fam: Family, facts: Facts) -> list[str]:
         if pic.as_of != q.as_of:
             return [f"the map is dated {pic.as_of}, the question {q.as_of}"]
         return []
-    if pic.kind != "chart":
+    if pic.kind not in ("chart", "cumulative", "gender"):
         return [f"unknown picture kind {pic.kind!r}"]
+    if pic.kind != "chart" and pic.span is not None:
+        return [f"the {pic.kind} chart shows every year; it has no span"]
     if q.topic != "defectors":
         return [f"a {q.topic} question cannot reveal the arrivals chart"]
     if pic.as_of is not None:
@@ -246,10 +244,12 @@ def _dates(q: Question, facts: Facts) -> list[str]:
         latest = latest_event(facts)
         if not SNAPSHOT_DATE <= q.as_of <= latest:
             out.append(f"as_of {q.as_of} is outside the data ({SNAPSHOT_DATE} to {latest})")
-    # The latest data date may be shown by the data's own label instead of as a day.
+    # The latest data date may be shown by the data's own label instead of as a day; article
+    # facts carry their own dates in the text where they have one ("As of November 2023"),
+    # and a historical fact (1948, 1993) gets no as-of date.
     label = policy.latest_label(q.as_of) if q.as_of == latest_event(facts) else None
-    if q.topic == "recognition" and shown not in q.text and (label is None
-                                                             or label not in q.text):
+    if q.topic == "recognition" and shown not in q.text and not q.family.startswith(
+            "article_") and (label is None or label not in q.text):
         out.append(f"a recognition question must state its date ({shown}) in the text")
     return out
 

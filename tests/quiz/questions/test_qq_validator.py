@@ -38,9 +38,12 @@ def arrivals_2012() -> Question:
 
 @pytest.fixture
 def peak() -> Question:
-    return q(id="peak_year", family="peak_year", topic="defectors", difficulty="easy",
-             text="In which year did the most North Koreans arrive in South Korea?",
-             options=("2008", "2009", "2012", "2021"), answer_index=1, as_of=END_2025)
+    return q(id="peak_year:2002-2025", family="peak_year", topic="defectors",
+             difficulty="easy",
+             text="In which year did the most North Koreans arrive in South Korea? "
+                  "(MOU figures, single years 2002–2025)",
+             options=("2008", "2009", "2012", "2021"), answer_index=1, as_of=END_2025,
+             params={"first": 2002, "last": 2025})
 
 
 @pytest.fixture
@@ -367,7 +370,8 @@ def test_a_parameter_the_family_does_not_declare_is_refused(facts, arrivals_2012
     stray = replace(arrivals_2012, params={"year": 2012, "yaer": 2013})
     assert "parameter 'yaer' is not declared" in problems_of(stray, facts)
     # A new year parameter can no longer slip past the not-a-year check by its name alone.
-    sneaky = replace(peak, id="peak_year:1999", params={"start": 1999})
+    sneaky = replace(peak, id="peak_year:1999", params={"first": 2002, "last": 2025,
+                                                        "start": 1999})
     assert "not declared" in problems_of(sneaky, facts)
 
 
