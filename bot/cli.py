@@ -116,7 +116,6 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
         return await _load_data(settings, args.data_dir)
     if command == "ask":
         from bot.local.ask import ask
-
         from bot.local.playground import separate_database
 
         return await _with_services(separate_database(settings, "ask"), lambda s: ask(

@@ -15,7 +15,7 @@ from bot.reply import Interaction, respond
 if TYPE_CHECKING:
     from bot.app import FactQuiz
 
-AnyCommand = app_commands.Command | app_commands.Group  # type: ignore[type-arg]
+AnyCommand = app_commands.Command | app_commands.Group
 
 
 def usable(command: AnyCommand, *, in_guild: bool,
@@ -30,13 +30,13 @@ def usable(command: AnyCommand, *, in_guild: bool,
     return not (in_guild and required is not None and not permissions >= required)
 
 
-def _leaves(command: AnyCommand) -> list[app_commands.Command]:  # type: ignore[type-arg]
+def _leaves(command: AnyCommand) -> list[app_commands.Command]:
     if isinstance(command, app_commands.Group):
         return [leaf for sub in command.commands for leaf in _leaves(sub)]
     return [command]
 
 
-def _usage(command: app_commands.Command) -> str:  # type: ignore[type-arg]
+def _usage(command: app_commands.Command) -> str:
     options = " ".join(p.name if p.required else f"[{p.name}]" for p in command.parameters)
     return f"**/{command.qualified_name}**" + (f" {options}" if options else "")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import io
 import logging
 import os
 import re
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.local.ask import save_attachments
-from bot.local.driver import SCRIPT_GUILD_ID, LocalDiscord, NoAnswer, buttons
+from bot.local.driver import LOCAL_GUILD_ID, SCRIPT_GUILD_ID, LocalDiscord, NoAnswer, buttons
 from bot.local.render import LETTERS, button_tag, render_message
 from bot.local.session import running_bot
 from bot.local.standin.invocation import OptionRefused
@@ -52,7 +53,7 @@ Playground lines:
   as NAME …          the rest of the line as member NAME (as NAME alone: become NAME)
   as NAME mod …      the same, NAME holding Manage Server (moderator commands, /quizadmin)
   #channel           move to #channel (created if needed)
-  3b                 press button b of message 3; b alone presses on the open question
+  3b                 press button b of message 3; b alone: of the newest buttons here
   /show (or Enter)   show the open question again
   wait 5s | wait question | wait reveal     let time pass
   quit               leave (Ctrl-D and Ctrl-C too)"""
@@ -196,6 +197,24 @@ class Playground:
                 return message
         return None
 
+    def newest_buttons(self, user: User) -> dict[str, Any] | None:
+        """The newest message here with working buttons, that ``user`` sees (else that any
+        local member sees: a moderator's confirmation)."""
+        cid = str(self.channel.id)
+        fallback = None
+        for mid in sorted(self.tags, reverse=True):
+            message = self.discord.standin.messages.get(mid)
+            if message is None or message["channel_id"] != cid:
+                continue
+            if not any(not b.get("disabled") and b.get("style") != 5 for b in buttons(message)):
+                continue
+            owner = message.get("_visible_to")
+            if owner is None or int(owner) == user.id:
+                return message
+            if fallback is None and int(owner) in self.players:
+                fallback = message
+        return fallback
+
     def reshow(self, *, quiet: bool = False) -> None:
         question = self.open_question()
         if question is None:
@@ -284,15 +303,15 @@ class Playground:
             return Outcome.FAILED
         return Outcome.OK
 
-    def _target(self, ref: str) -> tuple[dict[str, Any], int, str] | str:
+    def _target(self, ref: str, user: User) -> tuple[dict[str, Any], int, str] | str:
         """The message, button position and reference a typed reference names, or why not."""
         match = _REF.match(ref)
-        if match is None:  # a letter alone: the open question here
-            question = self.open_question()
-            if question is None:
-                return (f"No question is open in #{self.channel.name}; name the button by its "
-                        "message, e.g. 3b.")
-            number = self.tags.get(int(question["id"]), 0)
+        if match is None:  # a letter alone: the newest working buttons here
+            newest = self.newest_buttons(user)
+            if newest is None:
+                return (f"Nothing in #{self.channel.name} has buttons to press; name the "
+                        "button by its message, e.g. 3b.")
+            number = self.tags.get(int(newest["id"]), 0)
             letter = ref.lower()
         else:
             number, letter = int(match.group(1)), match.group(2).lower()
@@ -322,7 +341,7 @@ class Playground:
         return message, position, tag
 
     async def _press(self, ref: str, user: User, *, explicit: bool) -> Outcome:
-        target = self._target(ref)
+        target = self._target(ref, user)
         if isinstance(target, str):
             self.say(target)
             return Outcome.FAILED
@@ -430,19 +449,20 @@ async def converse(playground: Playground, lines: Lines, *, script: bool = False
     try:
         while not stopping.is_set():
             playground.busy = False
-            playground.show_prompt()
+            if not playground.echo:  # a terminal: the prompt waits for the typing
+                playground.show_prompt()
             line = await _until(lines.next(), stopping)
             playground.prompting = False
             playground.busy = True
             if line is None:  # end of input, or Ctrl-C
-                if not stopping.is_set():
+                if not stopping.is_set() and not playground.echo:
                     print(file=playground.out)
                 break
             number += 1
-            if playground.echo:
-                print(line.rstrip("\n"), file=playground.out, flush=True)
             if script and (not line.strip() or re.match(r"^#(\s|$)", line)):
                 continue  # a script's blank lines and "# comments"
+            if playground.echo:  # piped input: show each line as if typed at the prompt
+                print(playground.prompt() + line.rstrip("\n"), file=playground.out, flush=True)
             task = asyncio.ensure_future(playground.handle(line))
             outcome = await _until(task, stopping)
             if outcome is None:  # Ctrl-C while the line ran
@@ -472,13 +492,12 @@ async def _until(work: Any, stopping: asyncio.Event) -> Any:
 
 async def run_playground(services: Services, *, stdin: TextIO = sys.stdin,
                          out: TextIO = sys.stdout, script: bool = False,
-                         guild_id: int | None = None) -> int:
+                         guild_id: int = LOCAL_GUILD_ID) -> int:
     var = services.settings.var_dir / ("script" if script else "playground")
     tty = _isatty(stdin) and _isatty(out)
     with logs_to_file(var / "factquiz.log") as log_path:
         services.warm_up_pictures()
-        options = {"guild_id": guild_id} if guild_id is not None else {}
-        async with running_bot(services, **options) as discord:
+        async with running_bot(services, guild_id=guild_id) as discord:
             playground = Playground(discord, var / "attachments", out, tty=tty, echo=not tty)
             print(BANNER, file=out)
             print(f"(log messages go to {log_path})\n", file=out, flush=True)
@@ -498,7 +517,9 @@ async def run_script(settings: Settings, script: str, *, keep: bool = False,
         source = sys.stdin
     else:
         try:
-            source = open(script, encoding="utf-8")  # noqa: SIM115 — closed below
+            # A script is small: read it whole, before anything runs.
+            source = io.StringIO(await asyncio.to_thread(Path(script).read_text,
+                                                         encoding="utf-8"))
         except OSError as exc:
             print(f"factquiz: cannot read the script: {exc}", file=sys.stderr)
             return 2
@@ -514,8 +535,7 @@ async def run_script(settings: Settings, script: str, *, keep: bool = False,
             finally:
                 await services.close()
     finally:
-        if source is not sys.stdin:
-            source.close()
+        source.close() if source is not sys.stdin else None
 
 
 def _isatty(stream: Any) -> bool:

@@ -106,7 +106,7 @@ def render_message(message: dict[str, Any], *, tag: str | None = None,
     and buttons, each enabled button labelled with its reference when the message has a
     ``tag``; mentions and timestamps as a Discord client shows them."""
     lines: list[str] = []
-    def _wrap(text: str, indent: str) -> list[str]:  # noqa: E306 — names resolved per message
+    def _wrap(text: str, indent: str) -> list[str]:
         return _wrap_in(text, indent, directory)
 
     if message.get("flags", 0) & rules.EPHEMERAL:
