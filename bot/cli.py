@@ -25,13 +25,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"factquiz {__version__}")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (the default)")
-    sub.add_parser("play", help="the local playground, even without a terminal (reads stdin)")
+    play = sub.add_parser("play", help="the local playground, even without a terminal (reads stdin)")
+    play.add_argument("--script", metavar="FILE",
+                      help="run a transcript of playground lines (- for stdin) against a fresh "
+                           "local server; exits 1 if a line fails")
+    play.add_argument("--keep", action="store_true",
+                      help="with --script: use the configured database instead of a throwaway one")
     ask = sub.add_parser("ask", help="run one command through the local stand-in and print the reply")
     ask.add_argument("line", help='the command as typed in Discord, e.g. "/defectors year:2012"')
     ask.add_argument("--json", action="store_true",
                      help="print the request bodies the bot sent, one JSON object per line")
     ask.add_argument("--as-moderator", action="store_true",
                      help="send the command as a member with Manage Server")
+    ask.add_argument("--as", dest="as_member", metavar="NAME", default="asker",
+                     help="send the command as this member (created on first use)")
+    ask.add_argument("--channel", metavar="NAME",
+                     help="send it in this channel (created if needed; default #general)")
     ask.add_argument("--save-attachments", metavar="DIR", type=Path,
                      help="write the files the bot attached into DIR")
     sync = sub.add_parser("sync", help="sync slash commands with Discord (needs DISCORD_TOKEN)")
@@ -110,10 +119,11 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
         return await _load_data(settings, args.data_dir)
     if command == "ask":
         from bot.local.ask import ask
+        from bot.local.playground import separate_database
 
-        return await _with_services(settings, lambda s: ask(
+        return await _with_services(separate_database(settings, "ask"), lambda s: ask(
             s, args.line, as_json=args.json, moderator=args.as_moderator,
-            save_dir=args.save_attachments))
+            save_dir=args.save_attachments, member=args.as_member, channel=args.channel))
     if command == "quiz-sample":
         from bot.quiz.questions import sample
 
@@ -138,8 +148,11 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
             print("factquiz: play runs the local playground; unset DISCORD_TOKEN for it",
                   file=sys.stderr)
             return 2
-        from bot.local.playground import run_playground
+        from bot.local.playground import run_playground, run_script
 
+        script = getattr(args, "script", None)
+        if script is not None:
+            return await run_script(settings, script, keep=args.keep)
         return await _with_services(settings, run_playground)
     from bot.runner import run_discord
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.local.driver import NoAnswer
+from bot.local.driver import ASK_GUILD_ID, NoAnswer
 from bot.local.render import render_message
 from bot.local.session import running_bot
 from bot.local.standin.invocation import OptionRefused
@@ -36,11 +36,13 @@ def save_attachments(standin_attachments: dict[int, tuple[str, bytes]],
 
 async def ask(services: Services, line: str, *, as_json: bool = False, moderator: bool = False,
               save_dir: Path | None = None, out: TextIO = sys.stdout,
-              err: TextIO = sys.stderr) -> int:
-    async with running_bot(services) as discord:
-        user = discord.member("asker", moderator=moderator)
+              err: TextIO = sys.stderr, member: str = "asker",
+              channel: str | None = None) -> int:
+    async with running_bot(services, guild_id=ASK_GUILD_ID) as discord:
+        user = discord.member(member.lower(), moderator=moderator)
+        where = await discord.text_channel(channel) if channel else None
         try:
-            exchange = await discord.invoke(line, user=user, wait=False)
+            exchange = await discord.invoke(line, user=user, channel=where, wait=False)
         except OptionRefused as exc:
             print(f"Discord would not send this: {exc}", file=err)
             return 2
@@ -60,7 +62,8 @@ async def ask(services: Services, line: str, *, as_json: bool = False, moderator
                 print(json.dumps(body, ensure_ascii=False), file=out)
         else:
             for message in exchange.messages:
-                print(render_message(message, saved=saved), file=out)
+                print(render_message(message, saved=saved, directory=discord.standin),
+                      file=out)
                 print(file=out)
         if exchange.violations:
             for violation in exchange.violations:

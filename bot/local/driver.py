@@ -23,7 +23,11 @@ from bot.local.standin.server import (
     Violation,
 )
 
-LOCAL_GUILD_ID = 1_100_000_000_000_000_000
+LOCAL_GUILD_ID = 1_100_000_000_000_000_000  # the playground's server
+# ``ask`` and scripted sessions run their own servers: a round the playground runs is never
+# seen (and "closed after a restart") by an ``ask`` started beside it.
+ASK_GUILD_ID = 1_100_000_000_100_000_000
+SCRIPT_GUILD_ID = 1_100_000_000_200_000_000
 
 
 def local_user_id(name: str) -> int:
@@ -178,15 +182,32 @@ class LocalDiscord:
     bot: Any = None
     _users: dict[str, User] = field(default_factory=dict)
 
-    def member(self, name: str, *, moderator: bool = False) -> User:
-        """A member of the test server (created on first use)."""
+    def member(self, name: str, *, moderator: bool | None = False) -> User:
+        """A member of the test server (created on first use); ``moderator=None`` keeps the
+        permissions the member has."""
         user = self._users.get(name)
         if user is None:
-            user = self.standin.add_user(name, name.title(), local_user_id(name))
+            user = self.standin.users.get(local_user_id(name)) or self.standin.add_user(
+                name, name.title(), local_user_id(name))
             self._users[name] = user
-        perms = permissions.MODERATOR if moderator else permissions.MEMBER
-        self.standin.set_permissions(self.guild, user, perms)
+            if moderator is None:
+                moderator = False
+        if moderator is not None:
+            perms = permissions.MODERATOR if moderator else permissions.MEMBER
+            self.standin.set_permissions(self.guild, user, perms)
         return user
+
+    def is_moderator(self, user: User) -> bool:
+        granted = self.standin.member_permissions(self.guild.id, user.id)
+        return permissions.has_all(granted, permissions.MANAGE_GUILD)
+
+    async def text_channel(self, name: str) -> Channel:
+        """The server's channel called ``name``, created (as an admin would) if needed."""
+        name = name.lstrip("#").lower()
+        for channel in self.guild.channels.values():
+            if channel.name == name:
+                return channel
+        return await self.standin.create_channel(self.guild, name)
 
     def _resolver(self, guild: Guild | None) -> Resolver:
         roles = dict(guild.roles) if guild else {}

@@ -58,9 +58,13 @@ async def running_bot(
     standin: StandIn | None = None,
     sync: bool = True,
     bot_factory: Callable[..., Any] = make_bot,
+    guild_id: int = LOCAL_GUILD_ID,
     **bot_options: Any,
 ) -> AsyncIterator[LocalDiscord]:
-    """A bot connected to a stand-in with one server (#general, #quiz) and one member."""
+    """A bot connected to a stand-in with one server (#general, #quiz) and one member.
+
+    ``guild_id`` picks the local server: the playground, ``ask`` and scripts each have
+    their own, so they never see each other's rounds in a shared database."""
     own = standin is None
     standin = standin or StandIn()
     if own:
@@ -71,7 +75,7 @@ async def running_bot(
         # Fixed ids: the playground and `ask` keep one server, channels and members across
         # runs, so settings, rounds and the leaderboard persist in the local database.
         guild = next(iter(standin.guilds.values()), None) or standin.add_guild(
-            "factquiz playground", channels=("general", "quiz"), guild_id=LOCAL_GUILD_ID)
+            "factquiz playground", channels=("general", "quiz"), guild_id=guild_id)
         user = standin.add_user("player", "Player", local_user_id("player"))
         with point_discord_at(standin.api_url, standin.gateway_url):
             # A short guild_ready_timeout: the stand-in sends every guild at once.

@@ -65,7 +65,7 @@ async def test_a_signal_ends_rounds_keeps_answers_and_exits_in_time(
     assert code == 0
     assert took < 10, f"shutdown took {took:.1f} s"
     ending = [m for m in players.channel_messages() if m["embeds"] and
-              m["embeds"][0]["title"] == "Round ended: the bot is restarting"]
+              m["embeds"][0]["title"] == "Round ended: the bot is shutting down"]
     assert len(ending) == 1
     assert ending[0]["embeds"][0]["description"].startswith(f"**1.** <@{bob.id}>")
     assert all(b.get("disabled") for b in buttons(standin.messages[int(q0["id"])]))

@@ -171,7 +171,7 @@ END_TITLES = {
     EndReason.FINISHED: "Round over — final scores",
     EndReason.STOPPED: "Round stopped — scores so far",
     EndReason.IDLE: "Round stopped: no answers for 3 questions in a row",
-    EndReason.SHUTDOWN: "Round ended: the bot is restarting",
+    EndReason.SHUTDOWN: "Round ended: the bot is shutting down",
     EndReason.INTERRUPTED: "Round interrupted by a restart",
 }
 

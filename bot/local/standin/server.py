@@ -6,6 +6,7 @@ all use live in ``_base.StandInBase``."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -19,7 +20,7 @@ from bot.local.standin._channels import ChannelsMixin
 from bot.local.standin._gateway import GatewayMixin
 from bot.local.standin._interactions import InteractionsMixin
 from bot.local.standin._messages import MessagesMixin
-from bot.local.standin.objects import Guild, Role, User
+from bot.local.standin.objects import Channel, Guild, Role, User
 from bot.local.standin.snowflake import snowflake
 from bot.local.standin.state import (
     _CURRENT,
@@ -100,6 +101,18 @@ class StandIn(InteractionsMixin, ChannelsMixin, GatewayMixin, MessagesMixin):
         user = User(user_id or snowflake(), username, global_name)
         self.users[user.id] = user
         return user
+
+    async def create_channel(self, guild: Guild, name: str) -> Channel:
+        """A text channel a server admin creates while the bot runs (CHANNEL_CREATE).
+
+        Its id follows from the server's and the name, so a local server keeps its channels'
+        ids across runs (quiz channel rules in the database refer to them)."""
+        digest = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+        channel = guild.add_channel(name, guild.id + 100_000 + digest)
+        with contextlib.suppress(RuntimeError):  # no bot connected yet: it reads GUILD_CREATE
+            await self._dispatch(self.session_for(guild.id), "CHANNEL_CREATE",
+                                 channel.payload())
+        return channel
 
     def set_permissions(self, guild: Guild, user: User, perms: int) -> None:
         self._member_perms[(guild.id, user.id)] = perms
