@@ -10,6 +10,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -259,3 +260,30 @@ async def test_a_render_that_kills_its_worker_fails_alone(
 
 def _die() -> None:
     os._exit(3)  # in the worker: as a segfault in a C library would end it
+
+
+def test_the_worker_exits_when_the_bot_is_killed() -> None:
+    """SIGKILL gives the bot no chance to close the pool: the worker notices on its own."""
+    code = (
+        "import asyncio, sys, time\n"
+        "from bot.pictures.renderer import PictureRenderer\n"
+        "async def main():\n"
+        "    r = PictureRenderer()\n"
+        "    await r.warm_up()\n"
+        "    print(*r.worker_pids(), flush=True)\n"
+        "    time.sleep(600)\n"
+        "if __name__ == '__main__':\n"
+        "    asyncio.run(main())\n"
+    )
+    bot = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert bot.stdout is not None
+        (pid,) = map(int, bot.stdout.readline().split())
+        assert not gone(pid)
+    finally:
+        bot.kill()
+        bot.wait()
+    deadline = time.monotonic() + 10
+    while not gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert gone(pid)
