@@ -59,14 +59,17 @@ class Services:
     @property
     def pictures(self) -> PictureRenderer:
         if self._pictures is None:
-            from bot.pictures.renderer import PictureRenderer  # matplotlib only when needed
+            # Cheap to import: matplotlib lives in the renderer's worker process, which
+            # starts with the first render (the warm-up) and stops in close().
+            from bot.pictures.renderer import PictureRenderer
 
             self._pictures = PictureRenderer()
         return self._pictures
 
     def warm_up_pictures(self) -> None:
-        """Import the plotting stack and draw the default pictures in the background, so the
-        first `/defectors` or `/recognition map` of the day answers at once."""
+        """Start the render worker (it loads the plotting stack and the map outlines) and
+        draw the default pictures in the background, so the first `/defectors` or
+        `/recognition map` of the day answers at once."""
         # Keep a reference: the event loop holds tasks only weakly.
         self._warm_up = asyncio.create_task(self.pictures.warm_up(self.facts.facts),
                                             name="warm-up")

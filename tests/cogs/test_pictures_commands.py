@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from bot.local.driver import LocalDiscord, buttons
+from bot.local.standin import StandIn
 from bot.quiz import config
 from bot.quiz.config import QuizConfig
 from bot.services import Services
 from tests.cogs.test_quiz import answer_key, is_question, revealed
+from tests.support.processes import bot_env, bot_process, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -116,3 +119,79 @@ def test_ask_saves_the_pictures_and_lists_them_in_json(tmp_path: Path, database_
     assert entries == [{"id": 0, "filename": "recognition-map-2025-12-09.png"}]
     saved = out / "recognition-map-2025-12-09.png"
     assert saved.read_bytes().startswith(PNG)
+
+
+def _children(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (the render worker, multiprocessing's tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited while we looked
+        if int(fields[1]) == pid and fields[0] not in "ZX":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _maps_matplotlib(pid: int) -> bool:
+    """Has the process loaded matplotlib? Its compiled modules (``_c_internal_utils``, loaded
+    by ``import matplotlib`` itself, ``_path``, ``ft2font``) show in the memory map."""
+    return "/matplotlib/" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in "ZX"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc (Linux)")
+async def test_the_bot_process_draws_nothing_itself(tmp_path: Path, database_url: str) -> None:
+    """`python -m bot` serves the chart and the map while matplotlib lives only in its render
+    worker; a killed worker is replaced by the next render, and no process outlives the bot."""
+    standin = StandIn()
+    await standin.start()
+    try:
+        guild = standin.add_guild("pictures", channels=("general",))
+        channel = next(iter(guild.channels.values()))
+        env = bot_env(standin, database_url, tmp_path, DEV_GUILD_ID=str(guild.id))
+        async with bot_process(env, tmp_path / "bot.log") as proc:
+            await wait_until(lambda: standin.guild_commands.get(guild.id) and any(
+                s.ready.is_set() for s in standin.sessions.values()), 60, "the bot to connect")
+            players = LocalDiscord(standin, guild, channel, standin.add_user("alice"))
+            for line, name in (("/defectors", "defectors-2002-2025.png"),
+                               ("/recognition map", "recognition-map-2025-12-09.png")):
+                exchange = await players.invoke(line, timeout=30)
+                assert attachment(players, exchange.message)[0] == name
+            workers = [p for p in _children(proc.pid) if _maps_matplotlib(p)]
+            assert len(workers) == 1, _children(proc.pid)  # the check does see matplotlib
+            assert not _maps_matplotlib(proc.pid)
+            print(f"\nbot process {_rss_mb(proc.pid):.0f} MB RSS, "
+                  f"render worker {_rss_mb(workers[0]):.0f} MB RSS")
+
+            os.kill(workers[0], signal.SIGKILL)
+            exchange = await players.invoke("/defectors year:2010 to_year:2015", timeout=30)
+            name, data = attachment(players, exchange.message)
+            assert name.startswith("defectors-2010-2015")
+            assert data.startswith(PNG)
+            respawned = [p for p in _children(proc.pid) if _maps_matplotlib(p)]
+            assert len(respawned) == 1
+            assert respawned != workers
+            assert not _maps_matplotlib(proc.pid)
+            everyone = _children(proc.pid)
+        assert proc.returncode == 0
+        await wait_until(lambda: not any(_alive(p) for p in everyone), 10,
+                         "the bot's child processes to exit")
+    finally:
+        await standin.stop()

@@ -1,22 +1,24 @@
-"""The async facade: worker thread, cache, invalidation, shutdown."""
+"""The async facade: the render worker process, cache, invalidation, shutdown, crashes."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import datetime as dt
+import os
+import pickle
+import signal
 import subprocess
 import sys
-import threading
+import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 import pytest
 
 from bot.facts.records import Facts
-from bot.pictures import renderer as renderer_module
+from bot.pictures import worker
 from bot.pictures._cache import LRUCache
-from bot.pictures.renderer import Picture, PictureRenderer, RendererClosed
+from bot.pictures.renderer import PictureRenderer, RendererClosed, RenderWorkerCrashed
 
 
 @pytest.fixture
@@ -26,22 +28,33 @@ async def renderer() -> AsyncIterator[PictureRenderer]:
     await r.close()
 
 
+class Renders:
+    """How many renders reached the worker process (a monkeypatched job would not count
+    there: the worker imports its own copy of the module)."""
+
+    def __init__(self, renderer: PictureRenderer) -> None:
+        self.renderer = renderer
+
+    def __len__(self) -> int:
+        return self.renderer.renders
+
+
 @pytest.fixture
-def chart_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Count real chart renders, recording the thread each one ran on."""
-    calls: list[str] = []
-    real: Callable[..., Picture] = renderer_module._chart_job
+def chart_calls(renderer: PictureRenderer) -> Renders:
+    return Renders(renderer)
 
-    def counting(*args: Any) -> Picture:
-        calls.append(threading.current_thread().name)
-        return real(*args)
 
-    monkeypatch.setattr(renderer_module, "_chart_job", counting)
-    return calls
+def gone(pid: int) -> bool:
+    """The process has exited and been reaped (no zombie left either)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] in "ZX"
+    except FileNotFoundError:
+        return True
 
 
 async def test_cached_render_returns_the_same_bytes(
-    renderer: PictureRenderer, facts: Facts, chart_calls: list[str],
+    renderer: PictureRenderer, facts: Facts, chart_calls: Renders,
     size_of: Callable[[bytes], tuple[int, int]],
 ) -> None:
     first = await renderer.defectors_chart(facts)
@@ -54,7 +67,7 @@ async def test_cached_render_returns_the_same_bytes(
 
 
 async def test_different_parameters_are_different_entries(
-    renderer: PictureRenderer, facts: Facts, chart_calls: list[str]
+    renderer: PictureRenderer, facts: Facts, chart_calls: Renders
 ) -> None:
     plain = await renderer.defectors_chart(facts)
     highlighted = await renderer.defectors_chart(facts, highlight_year=2012)
@@ -63,7 +76,7 @@ async def test_different_parameters_are_different_entries(
 
 
 async def test_a_new_facts_version_misses_the_cache(
-    renderer: PictureRenderer, facts: Facts, chart_calls: list[str]
+    renderer: PictureRenderer, facts: Facts, chart_calls: Renders
 ) -> None:
     await renderer.defectors_chart(facts)
     reloaded = dataclasses.replace(facts, version="other")
@@ -73,7 +86,7 @@ async def test_a_new_facts_version_misses_the_cache(
 
 
 async def test_clear_forgets_everything(
-    renderer: PictureRenderer, facts: Facts, chart_calls: list[str]
+    renderer: PictureRenderer, facts: Facts, chart_calls: Renders
 ) -> None:
     await renderer.defectors_chart(facts)
     renderer.clear()
@@ -83,7 +96,7 @@ async def test_clear_forgets_everything(
 
 
 async def test_facts_without_a_version_are_never_cached(
-    renderer: PictureRenderer, facts: Facts, chart_calls: list[str]
+    renderer: PictureRenderer, facts: Facts, chart_calls: Renders
 ) -> None:
     unversioned = dataclasses.replace(facts, version="")
     await renderer.defectors_chart(unversioned)
@@ -93,19 +106,35 @@ async def test_facts_without_a_version_are_never_cached(
 
 
 async def test_concurrent_identical_requests_share_one_render(
-    renderer: PictureRenderer, facts: Facts, chart_calls: list[str]
+    renderer: PictureRenderer, facts: Facts, chart_calls: Renders
 ) -> None:
     pictures = await asyncio.gather(*(renderer.defectors_chart(facts) for _ in range(3)))
     assert len(chart_calls) == 1
     assert len({p.data for p in pictures}) == 1
 
 
-async def test_rendering_happens_in_the_worker_thread(
-    renderer: PictureRenderer, facts: Facts, chart_calls: list[str]
+async def test_rendering_happens_in_the_worker_process(
+    renderer: PictureRenderer, facts: Facts, chart_calls: Renders
 ) -> None:
     await renderer.defectors_chart(facts, span=(2010, 2012))
-    assert chart_calls[0].startswith("pictures")
-    assert chart_calls[0] != threading.current_thread().name
+    assert len(chart_calls) == 1
+    (pid,) = renderer.worker_pids()
+    assert pid != os.getpid()
+    assert await renderer._run(worker.ping) == pid  # the same worker serves every job
+
+
+def test_facts_travel_to_the_worker_intact(facts: Facts) -> None:
+    """Jobs carry the snapshot pickled once (see bot.pictures.worker): it must pickle, and
+    come back equal, with the same version, without the sender's memo."""
+    _ = facts.years  # fill the memo: it must not travel
+    sent = worker.parcel(facts)
+    assert worker.parcel(facts) is sent  # pickled once per snapshot
+    assert sent.version == facts.version
+    received = pickle.loads(sent.blob)
+    assert received == facts
+    assert received.version == facts.version
+    assert received._memo == {}
+    assert pickle.loads(pickle.dumps(sent)) == sent  # what the pool pipes to the worker
 
 
 async def test_filenames(renderer: PictureRenderer, facts: Facts) -> None:
@@ -189,3 +218,72 @@ def test_importing_the_renderer_loads_no_plotting_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+async def test_close_stops_the_worker_process(facts: Facts) -> None:
+    r = PictureRenderer()
+    await r.defectors_chart(facts)
+    (pid,) = r.worker_pids()
+    await r.close()
+    assert gone(pid)
+    assert r.worker_pids() == []
+
+
+async def test_a_killed_worker_is_replaced_by_the_next_render(
+    renderer: PictureRenderer, facts: Facts
+) -> None:
+    first = await renderer.defectors_chart(facts)
+    (old,) = renderer.worker_pids()
+    os.kill(old, signal.SIGKILL)
+    # The next render (a cache miss) gets a fresh worker, whether or not the pool has
+    # noticed the death yet; the cached picture never needed the worker at all.
+    again = await renderer.defectors_chart(facts, highlight_year=2012)
+    assert again.filename == "defectors-2002-2025-highlight-2012.png"
+    (new,) = renderer.worker_pids()
+    assert new != old
+    assert gone(old)
+    assert renderer.restarts == 1
+    assert (await renderer.defectors_chart(facts)).data == first.data
+
+
+async def test_a_render_that_kills_its_worker_fails_alone(
+    renderer: PictureRenderer, facts: Facts
+) -> None:
+    """A job that kills every worker it runs on is tried twice, then fails with
+    RenderWorkerCrashed; the renders after it are drawn by a new worker."""
+    with pytest.raises(RenderWorkerCrashed):
+        await renderer._run(_die)
+    assert renderer.restarts == 2
+    picture = await renderer.defectors_chart(facts)
+    assert picture.filename == "defectors-2002-2025.png"
+
+
+def _die() -> None:
+    os._exit(3)  # in the worker: as a segfault in a C library would end it
+
+
+def test_the_worker_exits_when_the_bot_is_killed() -> None:
+    """SIGKILL gives the bot no chance to close the pool: the worker notices on its own."""
+    code = (
+        "import asyncio, sys, time\n"
+        "from bot.pictures.renderer import PictureRenderer\n"
+        "async def main():\n"
+        "    r = PictureRenderer()\n"
+        "    await r.warm_up()\n"
+        "    print(*r.worker_pids(), flush=True)\n"
+        "    time.sleep(600)\n"
+        "if __name__ == '__main__':\n"
+        "    asyncio.run(main())\n"
+    )
+    bot = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert bot.stdout is not None
+        (pid,) = map(int, bot.stdout.readline().split())
+        assert not gone(pid)
+    finally:
+        bot.kill()
+        bot.wait()
+    deadline = time.monotonic() + 10
+    while not gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert gone(pid)
