@@ -52,7 +52,8 @@ def test_the_wheel_installs_and_the_console_script_answers_from_any_folder(
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "FACTQUIZ 0.1.0" in proc.stdout  # the version from the installed metadata
-    assert (work / "var" / "factquiz.db").exists()  # var/ in the working folder
+    # var/ in the working folder (ask keeps its own local server's database there)
+    assert (work / "var" / "ask.db").exists()
     where = subprocess.run([str(vpy), "-c", "import bot, bot.facts.files as f; "
                             "print(bot.__file__); print(f.DEFAULT_DATA_DIR)"], cwd=work, env=env,
                            check=True, capture_output=True, text=True).stdout.split()
