@@ -18,6 +18,7 @@ import _common  # noqa: F401  (puts the project on sys.path)
 import discord
 
 from bot import runner
+from bot.__main__ import use_uvloop
 from bot.app import AnyBot
 from bot.cli import main
 from bot.services import Services
@@ -68,4 +69,5 @@ def make_bench_bot(services: Services, **options: Any) -> AnyBot:
 
 if __name__ == "__main__":
     runner.make_bot = make_bench_bot  # type: ignore[assignment]
+    use_uvloop()  # as python -m bot does
     sys.exit(main(sys.argv[1:]))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import random
 import time
@@ -115,6 +116,8 @@ async def main(rounds: int, players: int, questions: int, time_limit: int, sprea
     await config.save_config(engine, guild.id, QuizConfig(
         time_limit=time_limit, default_questions=max(questions, 5), reveal_pictures=False))
     env = {"FACTQUIZ_UVLOOP": "0"} if loop == "asyncio" else {}
+    # What the bot runs on (it logs it at INFO; the bench runs it at WARNING).
+    loop = "uvloop" if loop == "auto" and importlib.util.find_spec("uvloop") else "asyncio"
     script = FLOOR_BOT if floor else None  # without --floor: exactly ``python -m bot``
     async with bot_subprocess(standin, url, guild.id, script=script, **env) as (bot, port, log):
         await asyncio.sleep(WARM_UP)  # the bot draws its default pictures after connecting
