@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import logging
 import random
+import signal
+import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,8 +107,27 @@ async def click_phase(local: LocalDiscord, bot_pid: int, targets: dict[int, dict
     phase.wall += time.perf_counter() - cpu_before[2]
 
 
+@contextlib.asynccontextmanager
+async def profiled(pid: int, out: Path | None) -> AsyncIterator[None]:
+    """py-spy sampling the bot over the real clicks, when asked (``--profile FILE``: collapsed
+    stacks, one line per stack, for a flame graph or a grep). Its own CPU is not the bot's."""
+    if out is None:
+        yield
+        return
+    spy = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--rate",
+        "250", "--format", "raw", "--output", str(out),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    await asyncio.sleep(1.0)  # attached
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        await spy.wait()
+
+
 async def main(rounds: int, players: int, questions: int, time_limit: int, spread: float,
-               floor: bool, loop: str) -> None:
+               floor: bool, loop: str, profile: Path | None) -> None:
     logging.basicConfig(level=logging.CRITICAL)
     url = Settings.load().database_url
     engine = create_engine(url)
@@ -130,10 +153,10 @@ async def main(rounds: int, players: int, questions: int, time_limit: int, sprea
                 assert posted.message is not None, posted.content
                 floors[c.id] = posted.message
         starts: list[Exchange] = []
-        for chunk in range(0, rounds, 50):  # rounds start over a few seconds, not all at once
+        for chunk in range(0, rounds, 10):  # rounds start over a few seconds, not all at once
             batch = [await local.invoke(f"/quiz start questions:{max(questions, 5)}",
                                         user=members[0], channel=c, wait=False)
-                     for c in channels[chunk:chunk + 50]]
+                     for c in channels[chunk:chunk + 10]]
             await asyncio.gather(*(s.wait(60) for s in batch))
             starts += batch
         assert not any(s.ephemeral for s in starts), [s.content for s in starts if s.ephemeral]
@@ -149,7 +172,8 @@ async def main(rounds: int, players: int, questions: int, time_limit: int, sprea
                 # and the real clicks' after-work (receipts, writes) cannot leak into it.
                 await click_phase(local, bot.pid, floors, channels, members, spread, bare)
                 lag_before = lag_buckets(port) if index == 0 else lag_before
-            await click_phase(local, bot.pid, shown, channels, members, spread, real)
+            async with profiled(bot.pid, profile):
+                await click_phase(local, bot.pid, shown, channels, members, spread, real)
             lag_after = lag_buckets(port)
         # Loop lag covers the real clicks (and, from question 2, the floor's): scraped
         # around them, so the warm-up and the rounds' start stay out.
@@ -204,6 +228,9 @@ if __name__ == "__main__":
                              "the same bot process, before each question's real clicks")
     parser.add_argument("--loop", choices=("auto", "asyncio"), default="auto",
                         help="the bot's event loop: uvloop when installed (auto), or asyncio's")
+    parser.add_argument("--profile", type=Path, metavar="FILE",
+                        help="sample the bot with py-spy over the real clicks (pip install "
+                             "py-spy) into FILE, as collapsed stacks (the last question's)")
     args = parser.parse_args()
     asyncio.run(main(args.rounds, args.players, args.questions, args.time_limit, args.spread,
-                     args.floor, args.loop))
+                     args.floor, args.loop, args.profile))
