@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import importlib.util
+import json
 import logging
 import random
 import signal
@@ -75,6 +76,7 @@ class Phase:
     bot_cpu: float = 0.0
     loop_cpu: float = 0.0  # the bot's main thread: its event loop
     own_cpu: float = 0.0
+    message_bytes: int = 0  # the clicked message's JSON: discord.py parses it on every click
 
     def acks(self) -> list[float]:
         # A receipt that never came counts as infinitely late: percentiles cover every click.
@@ -93,6 +95,7 @@ async def click_phase(local: LocalDiscord, bot_pid: int, targets: dict[int, dict
     cpu_before = (cpu_seconds(bot_pid), time.process_time(), time.perf_counter(),
                   cpu_seconds(bot_pid, bot_pid))
     clicks = [(targets[c.id], m) for c in channels for m in members]
+    phase.message_bytes = max(len(json.dumps(targets[c.id])) for c in channels)
     random.shuffle(clicks)
     started = time.perf_counter()
     sent = []
@@ -178,7 +181,8 @@ async def main(rounds: int, players: int, questions: int, time_limit: int, sprea
             if floor:
                 # The floor first, while the question is open: the same rounds are running,
                 # and the real clicks' after-work (receipts, writes) cannot leak into it.
-                await click_phase(local, bot.pid, floors, channels, members, spread, bare)
+                async with profiled(bot.pid, profile and profile.with_suffix(".floor.txt")):
+                    await click_phase(local, bot.pid, floors, channels, members, spread, bare)
                 lag_before = lag_buckets(port) if index == 0 else lag_before
             async with profiled(bot.pid, profile):
                 await click_phase(local, bot.pid, shown, channels, members, spread, real)
@@ -216,6 +220,7 @@ async def main(rounds: int, players: int, questions: int, time_limit: int, sprea
               f"unanswered={sum(1 for e in bare.exchanges if e.latency is None)} "
               f"ack_p50_ms={percentile(floor_acks, 50):.1f} "
               f"ack_p99_ms={percentile(floor_acks, 99):.1f} wall_s={bare.wall:.2f} "
+              f"message_bytes={bare.message_bytes} (real: {real.message_bytes}) "
               f"bot_cpu_s={bare.bot_cpu:.2f} floor_bot_cpu_ms_per_click={bare.cpu_ms_per_click():.3f} "
               f"of_which_loop_thread={bare.cpu_ms_per_click(bare.loop_cpu):.3f} "
               f"bot_cpu_ms_per_click={real.cpu_ms_per_click():.3f} "
@@ -241,7 +246,8 @@ if __name__ == "__main__":
                         help="the bot's event loop: uvloop when installed (auto), or asyncio's")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="sample the bot with py-spy over the real clicks (pip install "
-                             "py-spy) into FILE, as collapsed stacks (the last question's)")
+                             "py-spy) into FILE, as collapsed stacks (the last question's); the "
+                             "floor's into FILE with the suffix .floor.txt")
     args = parser.parse_args()
     asyncio.run(main(args.rounds, args.players, args.questions, args.time_limit, args.spread,
                      args.floor, args.loop, args.profile))
