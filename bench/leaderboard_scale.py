@@ -8,7 +8,7 @@ this month and this week hold their share. The 1k run seeds the first 1,000 answ
 times the commands; the N run adds the rest to the same guild and times them again: one
 process, one database, one bot. Each command runs through the stand-in (the real discord.py
 client, cogs and database); time = INTERACTION_CREATE sent → reply settled, median of
-``--repeats`` calls after one warm-up call.
+``--repeats`` calls after three warm-up calls.
 
 Database: ``DATABASE_URL`` (PostgreSQL: use an empty scratch database), else a fresh SQLite
 file. Last line exactly: ``answers=… leaderboard_ms=… stats_ms=… ratio_to_1k=…``
@@ -138,7 +138,8 @@ async def measure(local: LocalDiscord, repeats: int) -> dict[str, float]:
     timings: dict[str, float] = {}
     shown: dict[str, str] = {}
     for name, line in COMMANDS.items():
-        await local.invoke(line, timeout=120)  # warm-up: plans, caches, pool
+        for _ in range(3):  # warm-up: plans, caches, pool (PostgreSQL's first calls vary)
+            await local.invoke(line, timeout=120)
         samples = []
         for _ in range(repeats):
             started = time.perf_counter()
