@@ -57,9 +57,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """User + system CPU time of a process, or of one of its threads (Linux /proc): the
+    main thread (``thread=pid``) is the event loop; the others are the database driver's
+    and the metrics endpoint's."""
+    where = f"/proc/{pid}/task/{thread}/stat" if thread is not None else f"/proc/{pid}/stat"
+    fields = Path(where).read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -112,11 +115,13 @@ async def settle(sent: list[Exchange], quiet: float = 10.0) -> None:
 
 @contextlib.asynccontextmanager
 async def bot_subprocess(standin: StandIn, database_url: str, dev_guild: int | None = None,
-                         **env: str
+                         *, script: Path | None = None, **env: str
                          ) -> AsyncIterator[tuple[asyncio.subprocess.Process, int, Path]]:
     """``python -m bot`` connected to ``standin``, with its metrics port; stopped with
     SIGTERM (graceful shutdown) at the end, killed if it hangs. Commands are synced to
-    ``dev_guild`` by the bot, or globally with ``python -m bot sync`` first."""
+    ``dev_guild`` by the bot, or globally with ``python -m bot sync`` first. ``script``
+    runs that file instead of ``-m bot`` (bench/floor_bot.py: the bot plus the floor)."""
+    program = [str(script)] if script is not None else ["-m", "bot"]
     port = free_port()
     var = Path(tempfile.mkdtemp(prefix="factquiz-bench-"))
     full = {**os.environ, "DISCORD_TOKEN": standin.token, "DISCORD_API_URL": standin.base_url,
@@ -125,13 +130,13 @@ async def bot_subprocess(standin: StandIn, database_url: str, dev_guild: int | N
     if dev_guild is not None:
         full["DEV_GUILD_ID"] = str(dev_guild)
     else:
-        sync = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "sync",
+        sync = await asyncio.create_subprocess_exec(sys.executable, *program, "sync",
                                                     cwd=ROOT, env=full)
         if await sync.wait() != 0:
             raise RuntimeError("python -m bot sync failed")
     log = var / "bot.log"
     with log.open("wb") as out:
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT,
+        proc = await asyncio.create_subprocess_exec(sys.executable, *program, cwd=ROOT,
                                                     env=full, stdout=out, stderr=out)
     synced = (lambda: standin.guild_commands.get(dev_guild)) if dev_guild is not None else \
         (lambda: standin.global_commands)

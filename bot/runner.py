@@ -16,9 +16,21 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 
+def event_loop_name() -> str:
+    """Which event loop runs the bot: uvloop (the ``speed`` extra) or asyncio's own."""
+    loop = asyncio.get_running_loop()
+    module = type(loop).__module__.split(".")[0]
+    if module == "uvloop":
+        import uvloop
+
+        return f"uvloop {uvloop.__version__}"
+    return f"asyncio ({type(loop).__name__})"
+
+
 async def run_discord(services: Services) -> int:
     token = services.settings.discord_token
     assert token is not None
+    log.info("event loop: %s", event_loop_name())
     bot = make_bot(services)
     services.metrics.gateway_connected = lambda: gateway_connected(bot)
     services.warm_up_pictures()

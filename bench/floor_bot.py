@@ -1,0 +1,73 @@
+"""``python -m bot`` plus a benchmark-only bare button: the click floor of bench/quiz_load.py.
+
+The same process, settings, cogs and event loop as the real bot; on top of them a ``/floor``
+command (bench only, never shipped) posts a message shaped like a quiz question (one embed,
+four buttons), and its buttons do nothing but acknowledge (type 6, deferred update). A click
+on it costs what discord.py itself costs for a click (gateway parse, Interaction and Message
+objects, dynamic item dispatch, one HTTP callback): the floor the quiz's answer button is
+compared with. As for bench/latency.py's ``/ping``, only this benchmark registers it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+import _common  # noqa: F401  (puts the project on sys.path)
+import discord
+
+from bot import runner
+from bot.__main__ import use_uvloop
+from bot.app import AnyBot
+from bot.cli import main
+from bot.services import Services
+
+OPTIONS = 4
+
+
+class FloorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"floor:(?P<n>\d+)"):
+    def __init__(self, n: int) -> None:
+        super().__init__(discord.ui.Button(label=f"Option {n}", custom_id=f"floor:{n}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any],
+                             item: discord.ui.Item[Any], match: re.Match[str]) -> FloorButton:
+        return cls(int(match["n"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer()  # type 6: acknowledge, nothing else
+
+
+def floor_message() -> tuple[discord.Embed, discord.ui.View]:
+    # About the size of a question message: discord.py parses the message of every click.
+    embed = discord.Embed(title="Question 1 of 5", description="The floor: " + "x" * 120)
+    embed.add_field(name="Options", value="\n".join(f"**{n}** option {n}" for n in range(OPTIONS)),
+                    inline=False)
+    embed.add_field(name="Answers close", value="<t:0:R> · one answer each", inline=False)
+    embed.set_footer(text="Floor · easy · 10 points + speed + streak")
+    view = discord.ui.View(timeout=None)
+    for n in range(OPTIONS):
+        view.add_item(FloorButton(n))
+    return embed, view
+
+
+_make_bot = runner.make_bot
+
+
+def make_bench_bot(services: Services, **options: Any) -> AnyBot:
+    bot = _make_bot(services, **options)
+    bot.add_dynamic_items(FloorButton)
+
+    @bot.tree.command(name="floor", description="benchmark only: a message of bare buttons")
+    async def floor(interaction: discord.Interaction[Any]) -> None:
+        embed, view = floor_message()
+        await interaction.response.send_message(embed=embed, view=view)
+
+    return bot
+
+
+if __name__ == "__main__":
+    runner.make_bot = make_bench_bot  # type: ignore[assignment]
+    use_uvloop()  # as python -m bot does
+    sys.exit(main(sys.argv[1:]))
