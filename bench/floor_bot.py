@@ -18,7 +18,7 @@ import _common  # noqa: F401  (puts the project on sys.path)
 import discord
 
 from bot import runner
-from bot.__main__ import use_uvloop
+from bot.cli import use_uvloop
 from bot.app import AnyBot
 from bot.cli import main
 from bot.services import Services
