@@ -18,9 +18,8 @@ import _common  # noqa: F401  (puts the project on sys.path)
 import discord
 
 from bot import runner
-from bot.cli import use_uvloop
 from bot.app import AnyBot
-from bot.cli import main
+from bot.cli import main, use_uvloop
 from bot.services import Services
 
 OPTIONS = 4
