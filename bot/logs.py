@@ -42,16 +42,18 @@ class _RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self.secrets)
 
 
+class _OwnHandler(logging.StreamHandler):
+    """The handler this module adds (found again on a second ``configure``)."""
+
+
 def configure(level: int, *secrets: str | None) -> None:
     kept = tuple(s for s in secrets if s)
     root = logging.getLogger()
     root.setLevel(level)
-    if not any(getattr(h, "_factquiz", False) for h in root.handlers):
-        handler = logging.StreamHandler()
-        handler._factquiz = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
+    if not any(isinstance(h, _OwnHandler) for h in root.handlers):
+        root.addHandler(_OwnHandler())
     for existing in root.handlers:
-        if getattr(existing, "_factquiz", False):
+        if isinstance(existing, _OwnHandler):
             existing.setFormatter(_RedactingFormatter(kept))
         existing.filters = [f for f in existing.filters if not isinstance(f, RedactToken)]
         existing.addFilter(RedactToken(*kept))

@@ -166,7 +166,7 @@ def test_logs_redact_the_token_and_password_even_in_tracebacks() -> None:
     from bot import logs
 
     logs.configure(logging.INFO, TOKEN, "hunter2secret")
-    ours = next(h for h in logging.getLogger().handlers if getattr(h, "_factquiz", False))
+    ours = next(h for h in logging.getLogger().handlers if isinstance(h, logs._OwnHandler))
     assert isinstance(ours, logging.StreamHandler)
     buffer = io.StringIO()
     previous = ours.setStream(buffer)

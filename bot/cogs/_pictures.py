@@ -13,6 +13,7 @@ import io
 import logging
 import math
 import time
+import weakref
 from collections.abc import Awaitable
 from typing import Any
 
@@ -50,12 +51,16 @@ class PictureCooldowns:
         return bucket.update_rate_limit(now)
 
 
+# One table per bot (tests each start their own), dropped with the bot.
+_COOLDOWNS: weakref.WeakKeyDictionary[discord.Client, PictureCooldowns] = (
+    weakref.WeakKeyDictionary())
+
+
 def cooldowns(client: discord.Client) -> PictureCooldowns:
     """The bot's cooldowns (one table per bot: tests each start their own)."""
-    found: PictureCooldowns | None = getattr(client, "picture_cooldowns", None)
+    found = _COOLDOWNS.get(client)
     if found is None:
-        found = PictureCooldowns()
-        client.picture_cooldowns = found  # type: ignore[attr-defined]
+        found = _COOLDOWNS[client] = PictureCooldowns()
     return found
 
 

@@ -96,10 +96,12 @@ def _rows(data_dir: Path, name: str, columns: list[str]) -> Iterator[tuple[int, 
             yield reader.line_num, {k: v.strip() for k, v in row.items()}
 
 
-def _int(name: str, line: int, row: dict[str, str], col: str, *, optional: bool = False) -> int:
+def _optional_int(name: str, line: int, row: dict[str, str], col: str) -> int | None:
+    return None if row[col] == "" else _int(name, line, row, col)
+
+
+def _int(name: str, line: int, row: dict[str, str], col: str) -> int:
     value = row[col]
-    if optional and value == "":
-        return None  # type: ignore[return-value]
     if not value.isdigit():
         raise DataError(name, line, f"{col} must be a whole number ≥ 0, got {value!r}")
     return int(value)
@@ -131,7 +133,7 @@ def read_periods(data_dir: Path) -> tuple[DefectorPeriod, ...]:
     for line, row in _rows(data_dir, DEFECTORS, cols):
         kind = PeriodKind(_choice(DEFECTORS, line, row, "kind", {k.value for k in PeriodKind}))
         total, male, female = (_int(DEFECTORS, line, row, c) for c in ("total", "male", "female"))
-        first = _int(DEFECTORS, line, row, "first_year", optional=True)
+        first = _optional_int(DEFECTORS, line, row, "first_year")
         last = _int(DEFECTORS, line, row, "last_year")
         if male + female != total:
             raise DataError(DEFECTORS, line, f"male + female = total ({male} + {female} ≠ {total})")

@@ -369,7 +369,7 @@ class Playground:
             return Outcome.OK
         mid = int(question["id"])
         deadline = time.monotonic() + REVEAL_TIMEOUT
-        while self.open_question() is not None and int(self.open_question()["id"]) == mid:  # type: ignore[index]
+        while (still := self.open_question()) is not None and int(still["id"]) == mid:
             if time.monotonic() > deadline:
                 self.say(f"The question was not revealed within {REVEAL_TIMEOUT:.0f} s.")
                 return Outcome.FAILED

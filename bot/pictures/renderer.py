@@ -41,7 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.facts.records import SNAPSHOT_DATE
 from bot.pictures import worker
@@ -97,7 +97,7 @@ class _Waiting:
     """A render waiting in its lane."""
 
     job: Callable[[], object]
-    future: asyncio.Future[object]
+    future: asyncio.Future[Any]  # resolved with the job's result, whatever its type
     retried: bool = False  # already sent once to a worker that died
 
 
@@ -237,7 +237,7 @@ class PictureRenderer:
         queue = self._lanes.get(lane)
         if queue is None:
             queue = self._lanes[lane] = deque()  # a new lane takes its turn after the others
-        queue.append(_Waiting(job, future))  # type: ignore[arg-type]
+        queue.append(_Waiting(job, future))
         self._pump()
         return future
 
