@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 from typing import Any, cast
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -201,3 +202,13 @@ async def test_a_stop_through_the_database_is_honoured_by_the_owner(engine: Asyn
     assert await game.result() is EndReason.STOPPED
     assert await game.rows("SELECT status, stop_requested_by, active_channel_id FROM quiz_round"
                            ) == [("stopped", ALICE, None)]
+
+
+def test_the_lease_is_a_bounded_setting() -> None:
+    from bot.settings import Settings, SettingsError
+
+    assert Settings.from_mapping({}).round_lease == 30
+    assert Settings.from_mapping({"ROUND_LEASE_SECONDS": "10"}).round_lease == 10
+    for bad in ("2", "601", "soon"):
+        with pytest.raises(SettingsError, match="ROUND_LEASE_SECONDS"):
+            Settings.from_mapping({"ROUND_LEASE_SECONDS": bad})
