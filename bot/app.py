@@ -128,6 +128,9 @@ class FactQuiz(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.services.metrics.start_lag_monitor()
+        # The quiz's heartbeat (leases of this process's rounds), stop poll and sweeper;
+        # stopped by the quiz service's shutdown in close().
+        self.services.quiz.start_background(self.owns_guild)
         for extension in extensions():
             await self.load_extension(extension)
         guild_id = self.services.settings.dev_guild_id

@@ -113,7 +113,8 @@ async def open_services(settings: Settings) -> Services:
     holder = FactsHolder(facts)
     metrics = Metrics()
     services = Services(settings=settings, engine=engine, facts=holder, metrics=metrics,
-                        quiz=QuizService(engine, lambda: holder.facts, metrics=metrics))
+                        quiz=QuizService(engine, lambda: holder.facts, metrics=metrics,
+                                        lease=settings.round_lease))
     if settings.metrics_port is not None:
         metrics.serve(settings.metrics_port, settings.metrics_host,
                       database=lambda: database_answers(engine))

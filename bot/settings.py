@@ -62,6 +62,9 @@ class Settings:
     # Start-up tries the database this many times (1, 2, 4 … s apart) before giving up: a
     # database container that starts alongside the bot needs a few seconds.
     database_attempts: int = 5
+    # How long a process vouches for the quiz rounds it runs (renewed every third of it):
+    # after a crash, another process closes the round once this expired.
+    round_lease: int = 30
 
     def __repr__(self) -> str:
         # The token and the database password are secrets: repr() ends up in logs and tracebacks.
@@ -73,7 +76,8 @@ class Settings:
             ("metrics_host", self.metrics_host), ("metrics_port", self.metrics_port),
             ("data_dir", self.data_dir), ("var_dir", self.var_dir),
             ("discord_api_url", self.discord_api_url),
-            ("database_attempts", self.database_attempts)))
+            ("database_attempts", self.database_attempts),
+            ("round_lease", self.round_lease)))
         return f"Settings({fields})"
 
     @property
@@ -165,6 +169,8 @@ class Settings:
             discord_api_url=get("DISCORD_API_URL"),
             database_attempts=_int(get("DATABASE_ATTEMPTS"), "DATABASE_ATTEMPTS",
                                    "a whole number of tries ≥ 1", lo=1) or 5,
+            round_lease=_int(get("ROUND_LEASE_SECONDS"), "ROUND_LEASE_SECONDS",
+                             "seconds 3–600", lo=3, hi=600) or 30,
         )
 
 

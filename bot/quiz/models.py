@@ -73,6 +73,15 @@ class QuizRound(SQLModel, table=True):
     start_message_id: int | None = Field(default=None, sa_column=_snowflake(nullable=True))
     started_at: dt.datetime
     ended_at: dt.datetime | None = None
+    # The process running the round and until when it vouches for it (revision 0007): it
+    # renews the lease while it runs the round, so another process (a rolling deploy's new
+    # one) closes the round only once the lease expired, i.e. its owner is gone.
+    owner: str | None = Field(default=None, max_length=32)
+    lease_until: dt.datetime | None = None
+    # A `/quiz stop` that reached a process not running the round: the owner sees it at its
+    # next poll and stops the round itself (it holds the clock, the open question, the board).
+    stop_requested_at: dt.datetime | None = None
+    stop_requested_by: int | None = Field(default=None, sa_column=_snowflake(nullable=True))
 
 
 class RoundQuestion(SQLModel, table=True):

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from sqlalchemy import Integer, cast, delete, func, insert, select, update
+from sqlalchemy import Integer, cast, delete, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
@@ -34,6 +34,9 @@ SILENT_LIMIT = 3  # questions in a row with no answer before a round stops itsel
 # about 5 edits per 5 seconds per channel; a slower pace leaves room for the round's own posts.
 PROGRESS_INTERVAL = 3.0
 STANDINGS_SHOWN = 5  # running standings after each reveal
+# Waits between tries to record a round's end (a database restart takes seconds): about 30 s
+# in all, then the sweeper takes over. Short enough that a shutdown is not held up for long.
+END_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 
 
 class EndReason(enum.StrEnum):
@@ -281,6 +284,14 @@ class RoundRunner:
         self._stop = asyncio.Event()
         self.stop_reason = EndReason.STOPPED
         self.stopped_by: int | None = None
+        # Ending is durable: the end (status + final board) is retried with backoff; once
+        # this gives up, the service's sweeper keeps retrying (``record_end``).
+        self.end_delays = END_RETRY_DELAYS
+        self.end_reason: EndReason | None = None  # decided, maybe not yet written
+        self.ended = False  # written to the database and the final board presented
+        # Set by the service: which process this is, so an end never overwrites a round
+        # another process closed after this one's lease expired.
+        self.owner: str | None = None
 
     def stop(self, reason: EndReason, by: int | None = None) -> None:
         if not self._stop.is_set():
@@ -471,16 +482,41 @@ class RoundRunner:
     async def _end(self, reason: EndReason) -> None:
         if self._counter is not None:
             await self._counter.close()
+        self.end_reason = reason
+        never = asyncio.Event()
+        for delay in (*self.end_delays, None):
+            if await self.record_end():
+                return
+            if delay is None:
+                break
+            await self.clock.wait(never, delay)
+        log.error("round %s: its end could not be recorded after %d tries; the sweeper "
+                  "retries it", self.info.round_id, len(self.end_delays) + 1)
+
+    async def record_end(self) -> bool:
+        """Write the round's end, read the final board from the database (which holds every
+        answer, also those another process took) and present it, once. False if the
+        database failed: nothing was presented, and calling again is safe."""
+        if self.ended:
+            return True
+        reason = self.end_reason or EndReason.STOPPED
         try:
             async with self.engine.begin() as conn:
-                await conn.execute(update(QuizRound).where(col(QuizRound.id) == self.info.round_id)
-                                   .values(status=reason.status, active_channel_id=None,
-                                           ended_at=self.clock.now(), end_reason=reason.value))
+                mine = (col(QuizRound.owner) == self.owner) if self.owner is not None else true()
+                await conn.execute(update(QuizRound).where(
+                    col(QuizRound.id) == self.info.round_id,
+                    col(QuizRound.status) == RoundStatus.RUNNING, mine)
+                    .values(status=reason.status, active_channel_id=None,
+                            ended_at=self.clock.now(), end_reason=reason.value,
+                            lease_until=None))
             board = await scoreboard(self.engine, self.info.round_id)
-        except Exception:
-            log.exception("round %s: could not record its end", self.info.round_id)
-            board = []
+        except Exception as exc:
+            log.warning("round %s: could not record its end (%s: %s)", self.info.round_id,
+                        type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+            return False
+        self.ended = True
         await self._safely(self.presenter.finish(self.info, board, reason, self.stopped_by))
+        return True
 
     async def _safely(self, call: Awaitable[_T]) -> _T | None:
         """Presenting may fail (Discord is down, the channel is gone); the round goes on."""

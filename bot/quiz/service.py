@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import secrets
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, inspect, select, update
+from sqlalchemy import insert, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
@@ -44,6 +46,15 @@ _ROUND_ID = inspect(QuizRound).c.id
 # Rounds one member may run at once, across servers and processes (the database counts): a
 # round holds a channel and renders a picture per question, and one member started 40.
 MAX_ROUNDS_PER_MEMBER = 2
+# A process vouches for the rounds it runs for this long and renews that every third of it;
+# another process closes a round only once its lease expired (its owner is gone). Processes
+# compare their own clocks: keep them in sync (NTP), a few seconds of skew are harmless.
+LEASE_SECONDS = 30.0
+# How often the owner looks for stop requests written by other processes (one small query).
+STOP_POLL_SECONDS = 2.0
+# Tries to record a round's end while shutting down: a service manager waits ~20 s at most,
+# and a round left running is closed by the next process once its lease expired.
+SHUTDOWN_END_DELAYS = (0.5, 1.0, 2.0)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,22 @@ class Refused:
 
 
 @dataclass(frozen=True)
+class NoRound:
+    pass
+
+
+@dataclass(frozen=True)
+class NotAllowed:
+    starter_id: int
+
+
+@dataclass(frozen=True)
+class Stopping:
+    round_id: int
+    here: bool  # this process runs it: ``stop`` it; else the owner stops it at its next poll
+
+
+@dataclass(frozen=True)
 class Interrupted:
     round_id: int
     guild_id: int
@@ -75,8 +102,24 @@ class QuizService:
     def __init__(self, engine: AsyncEngine, facts: Callable[[], Facts], *,
                  metrics: Metrics | None = None, intermission: float | None = None,
                  lead_in: float | None = None, clock: Clock = SYSTEM_CLOCK,
-                 progress_interval: float = PROGRESS_INTERVAL) -> None:
+                 progress_interval: float = PROGRESS_INTERVAL, lease: float = LEASE_SECONDS,
+                 stop_poll: float = STOP_POLL_SECONDS) -> None:
         self.engine = engine
+        # This process's name on the rounds it runs: random, so a restarted process is a new
+        # owner and never mistakes its predecessor's rounds for its own.
+        self.owner = secrets.token_hex(8)
+        self.lease = lease
+        self.heartbeat = lease / 3
+        self.sweep_interval = lease
+        self.stop_poll = min(stop_poll, self.heartbeat)
+        # Rounds whose end could not be written (the database was away): kept, with their
+        # presenter, until the sweeper has recorded and presented the end.
+        self.unended: dict[int, RoundRunner] = {}
+        # Called with the rounds the sweeper closed (their owner is gone): the cog says so in
+        # their channels.
+        self.on_interrupted: Callable[[list[Interrupted]], Awaitable[None]] | None = None
+        self._background: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()
         self.clock = clock
         self.facts = facts
         self.metrics = metrics or Metrics()
@@ -121,7 +164,8 @@ class QuizService:
         row = QuizRound(guild_id=guild_id, channel_id=channel_id, active_channel_id=channel_id,
                         starter_id=starter_id, topic=topic, difficulty=difficulty,
                         question_count=count, time_limit=config.time_limit, seed=seed,
-                        status=RoundStatus.RUNNING, started_at=now)
+                        status=RoundStatus.RUNNING, started_at=now, owner=self.owner,
+                        lease_until=now + dt.timedelta(seconds=self.lease))
         try:
             async with self.engine.begin() as conn:
                 result = await conn.execute(insert(QuizRound).values(
@@ -139,6 +183,7 @@ class QuizService:
                              else self.intermission,
                              lead_in=config.lead_in if self.lead_in is None else self.lead_in,
                              clock=self.clock, progress_interval=self.progress_interval)
+        runner.owner = self.owner
         self.runners[round_id] = runner
         self.metrics.active_rounds.set(len(self.runners))
         task = asyncio.create_task(runner.run(), name=f"quiz-round-{round_id}")
@@ -147,7 +192,9 @@ class QuizService:
         return Started(info)
 
     def _forget(self, round_id: int) -> None:
-        self.runners.pop(round_id, None)
+        runner = self.runners.pop(round_id, None)
+        if runner is not None and not runner.ended:
+            self.unended[round_id] = runner  # the sweeper records its end
         self._tasks.pop(round_id, None)
         self.metrics.active_rounds.set(len(self.runners))
 
@@ -226,27 +273,129 @@ class QuizService:
                 await task
         return True
 
+    async def stop_in(self, channel_id: int, by: int, *, moderator: bool
+                      ) -> Stopping | NotAllowed | NoRound:
+        """`/quiz stop` in a channel, wherever the round runs. The database says whether a
+        round runs there (as it does for `/quiz start`, so the two never disagree); a round
+        another process runs gets a stop request in its row, which its owner honours."""
+        async with self.engine.begin() as conn:
+            row = (await conn.execute(select(_ROUND_ID, col(QuizRound.starter_id)).where(
+                col(QuizRound.active_channel_id) == channel_id))).first()
+            if row is None:
+                return NoRound()
+            round_id, starter_id = int(row[0]), int(row[1])
+            if by != starter_id and not moderator:
+                return NotAllowed(starter_id)
+            runner = self.runners.get(round_id)
+            if runner is not None and not runner.finished:
+                return Stopping(round_id, here=True)
+            await conn.execute(update(QuizRound).where(
+                col(QuizRound.id) == round_id, col(QuizRound.stop_requested_at).is_(None))
+                .values(stop_requested_at=self.clock.now(), stop_requested_by=by))
+        return Stopping(round_id, here=False)
+
+    async def poll_stops(self) -> None:
+        """Honour stop requests other processes wrote for this process's rounds; stop a
+        round whose row says another process closed it (this one's lease had expired)."""
+        ids = [i for i, r in self.runners.items() if not r.finished]
+        if not ids:
+            return
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(
+                select(_ROUND_ID, col(QuizRound.status), col(QuizRound.owner),
+                       col(QuizRound.stop_requested_at), col(QuizRound.stop_requested_by))
+                .where(_ROUND_ID.in_(ids)))).all()
+        for round_id, status, owner, requested_at, requested_by in rows:
+            runner = self.runners.get(int(round_id))
+            if runner is None:
+                continue
+            if status != RoundStatus.RUNNING or owner != self.owner:
+                log.warning("round %s was closed by another process; stopping it here",
+                            round_id)
+                runner.stop(EndReason.INTERRUPTED)
+            elif requested_at is not None:
+                runner.stop(EndReason.STOPPED,
+                            int(requested_by) if requested_by is not None else None)
+
+    async def renew_leases(self) -> None:
+        """The heartbeat: this process still runs these rounds (and still owes the end of
+        those whose end failed)."""
+        ids = [*self.runners, *self.unended]
+        if not ids:
+            return
+        async with self.engine.begin() as conn:
+            await conn.execute(update(QuizRound).where(
+                _ROUND_ID.in_(ids), col(QuizRound.owner) == self.owner,
+                col(QuizRound.status) == RoundStatus.RUNNING)
+                .values(lease_until=self.clock.now() + dt.timedelta(seconds=self.lease)))
+
+    async def sweep(self, owns: Callable[[int], bool] = lambda _g: True) -> list[Interrupted]:
+        """Never a stuck channel: record the ends this process still owes, then close the
+        rounds whose owner is gone (its lease expired) in guilds this process serves."""
+        for round_id, runner in list(self.unended.items()):
+            if await runner.record_end():
+                self.unended.pop(round_id, None)
+        return await self.close_interrupted(owns)
+
     async def close_interrupted(self, owns: Callable[[int], bool] = lambda _g: True
                                 ) -> list[Interrupted]:
-        """Close rounds left running by a previous process (for guilds this process owns).
-        Points already awarded stay: only the round's status changes."""
+        """Close rounds whose owner is gone: its lease expired (or, from before leases, it
+        has none). A round another live process runs is left alone, so a process starting
+        during a rolling deploy never interrupts the old one's rounds. Points already
+        awarded stay: only the round's status changes."""
+        now = self.clock.now()
+        expired = or_(col(QuizRound.lease_until).is_(None), col(QuizRound.lease_until) < now)
         async with self.engine.begin() as conn:
             rows = (await conn.execute(
                 select(_ROUND_ID, col(QuizRound.guild_id), col(QuizRound.channel_id))
-                .where(col(QuizRound.status) == RoundStatus.RUNNING))).all()
-            mine = [r for r in rows if owns(int(r[1])) and int(r[0]) not in self.runners]
+                .where(col(QuizRound.status) == RoundStatus.RUNNING, expired))).all()
+            mine = [r for r in rows if owns(int(r[1])) and int(r[0]) not in self.runners
+                    and int(r[0]) not in self.unended]
             closed = []
             for round_id, guild_id, channel_id in mine:
                 open_q = (await conn.execute(select(col(RoundQuestion.message_id)).where(
                     col(RoundQuestion.round_id) == round_id,
                     col(RoundQuestion.revealed).is_(False)))
                 ).scalar()
-                await conn.execute(update(QuizRound).where(col(QuizRound.id) == round_id).values(
+                # Guarded again: another process's sweeper may have closed it meanwhile, and
+                # then it posts the notice, not this one.
+                done = await conn.execute(update(QuizRound).where(
+                    col(QuizRound.id) == round_id, col(QuizRound.status) == RoundStatus.RUNNING,
+                    expired).values(
                     status=EndReason.INTERRUPTED.status, active_channel_id=None,
-                    ended_at=self.clock.now(), end_reason=EndReason.INTERRUPTED.value))
-                closed.append(Interrupted(int(round_id), int(guild_id), int(channel_id),
-                                          int(open_q) if open_q else None))
+                    ended_at=now, end_reason=EndReason.INTERRUPTED.value, lease_until=None))
+                if done.rowcount:
+                    closed.append(Interrupted(int(round_id), int(guild_id), int(channel_id),
+                                              int(open_q) if open_q else None))
         return closed
+
+    def start_background(self, owns: Callable[[int], bool] = lambda _g: True) -> None:
+        """The heartbeat, the stop poll and the sweeper, for as long as this process runs."""
+        if self._background is None or self._background.done():
+            self._closing.clear()
+            self._background = asyncio.create_task(self._maintain(owns), name="quiz-leases")
+
+    async def _maintain(self, owns: Callable[[int], bool]) -> None:
+        # Real time, not self.clock: leases are about processes, not a round's fake time.
+        renewed = swept = time.monotonic()
+        while not self._closing.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), self.stop_poll)
+            if self._closing.is_set():
+                return
+            now = time.monotonic()
+            try:
+                await self.poll_stops()
+                if now - renewed >= self.heartbeat:
+                    await self.renew_leases()
+                    renewed = now
+                if now - swept >= self.sweep_interval:
+                    swept = now
+                    closed = await self.sweep(owns)
+                    if closed and self.on_interrupted is not None:
+                        await self.on_interrupted(closed)
+            except Exception as exc:  # the database is away: try again at the next tick
+                log.warning("quiz heartbeat failed (%s); retrying", type(exc).__name__)
 
     async def shutdown(self) -> None:
         """Stop accepting rounds, end the running ones (each posts its ending), write
@@ -255,7 +404,13 @@ class QuizService:
         for round_id in list(self.runners):
             runner = self.runners.get(round_id)
             if runner is not None:
+                runner.end_delays = SHUTDOWN_END_DELAYS
                 runner.stop(EndReason.SHUTDOWN)
         if self._tasks:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        # The heartbeat stops last: until the rounds ended, they were still this process's.
+        self._closing.set()
+        if self._background is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._background
         await self.writer.close()

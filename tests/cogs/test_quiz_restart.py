@@ -26,8 +26,11 @@ async def test_a_restart_mid_round_keeps_points_and_ends_old_buttons(
         channel = next(iter(guild.channels.values()))
         await config.save_config(services.engine, guild.id,
                                  QuizConfig(time_limit=60, reveal_pictures=False))
+        # A short lease: the crashed process's round counts as orphaned 3 s after its last
+        # heartbeat (30 s in production), and the new process sweeps every tick.
         env = bot_env(standin, services.settings.database_url, tmp_path,
-                      DEV_GUILD_ID=str(guild.id))
+                      DEV_GUILD_ID=str(guild.id), ROUND_LEASE_SECONDS="3")
+        services.quiz.sweep_interval = services.quiz.stop_poll = 0.5
         async with bot_process(env, tmp_path / "bot-a.log") as proc:
             await wait_until(lambda: standin.guild_commands.get(guild.id), 60,
                              "the first bot to sync its commands")

@@ -20,7 +20,15 @@ from bot.cogs.quiz import views
 from bot.cogs.quiz.presenter import DiscordPresenter
 from bot.facts.format import num
 from bot.quiz import admin, leaderboard, privacy
-from bot.quiz.service import AlreadyRunning, QuizService, Refused, Started
+from bot.quiz.service import (
+    AlreadyRunning,
+    Interrupted,
+    NoRound,
+    NotAllowed,
+    QuizService,
+    Refused,
+    Started,
+)
 from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
 
 if TYPE_CHECKING:
@@ -57,15 +65,21 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
         return self.bot.services.quiz
 
     async def cog_load(self) -> None:
+        # The service's sweeper closes rounds whose owner went away later on; this says so.
+        self.service.on_interrupted = self._announce_interrupted
         self._recovery = asyncio.create_task(self._close_interrupted())
 
     async def _close_interrupted(self) -> None:
-        """Rounds a restart cut off: close them and say so in their channels."""
+        """Rounds a restart cut off (their owner's lease expired): close them and say so in
+        their channels. Rounds another live process runs are left to it."""
         try:
             closed = await self.service.close_interrupted(self.bot.owns_guild)
         except Exception:
             log.exception("could not close interrupted rounds")
             return
+        await self._announce_interrupted(closed)
+
+    async def _announce_interrupted(self, closed: list[Interrupted]) -> None:
         for round_ in closed:
             channel = self.bot.get_partial_messageable(round_.channel_id,
                                                        guild_id=round_.guild_id)
@@ -118,17 +132,19 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
     @app_commands.command(name="stop", description="Stop the round running in this channel")
     async def stop(self, interaction: Interaction) -> None:
         assert interaction.channel_id is not None
-        runner = self.service.running_in(interaction.channel_id)
-        if runner is None:
+        # The database answers, wherever the round runs (another process during a deploy).
+        result = await self.service.stop_in(interaction.channel_id, interaction.user.id,
+                                            moderator=interaction.permissions.manage_guild)
+        if isinstance(result, NoRound):
             await send_ephemeral(interaction, "No quiz round is running in this channel.")
             return
-        is_mod = interaction.permissions.manage_guild
-        if interaction.user.id != runner.info.starter_id and not is_mod:
+        if isinstance(result, NotAllowed):
             await send_ephemeral(interaction, "Only the member who started this round or a "
                                               "moderator (Manage Server) can stop it.")
             return
         await respond(interaction, "Stopping the round…", ephemeral=True)
-        await self.service.stop(runner.info.round_id, interaction.user.id)
+        if result.here:
+            await self.service.stop(result.round_id, interaction.user.id)
 
     @app_commands.command(name="stats", description="Quiz statistics of a member on this server")
     @app_commands.describe(member="Whose statistics (default: yours)")
