@@ -13,7 +13,7 @@ from typing import cast
 
 from bot.facts.records import ArticleFact, Facts
 from bot.quiz.questions import _policy as policy
-from bot.quiz.questions._build import around, in_band, make, shuffled
+from bot.quiz.questions._build import around, in_band, length_fair, make, shuffled
 from bot.quiz.questions._family import KEY, Family, family
 from bot.quiz.questions._sources import named
 from bot.quiz.questions.model import Difficulty, Question, Topic
@@ -81,7 +81,7 @@ def _article_family(topic: Topic) -> Family:
 
     build.__doc__ = f"Facts from the {topic} article's text."
     return family(f"article_{topic}", topic, "easy", "medium", "hard",
-                  params={"key": KEY})(build)
+                  params={"key": KEY})(length_fair(build))
 
 
 article_defectors = _article_family("defectors")
