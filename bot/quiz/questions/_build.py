@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
-from bot.quiz.questions._family import Family
+from bot.facts.records import Facts
+from bot.quiz.questions._family import Build, Family
 from bot.quiz.questions.model import (
     FALSE,
     TRUE,
@@ -144,3 +146,42 @@ def ranked(rng: random.Random, k: int, attempt: Callable[[int], T | None],
         if got is not None:
             return got
     return None
+
+
+def key_is_longest(q: Question) -> bool:
+    """Whether no other option is longer than the key (a tie counts: "pick the longest"
+    then wins only its share of the tie)."""
+    return len(q.answer) >= max(len(o) for o in q.options)
+
+
+def length_fair(build: Build, tries: int = 60) -> Build:
+    """``build`` redrawn until the key is the longest option about 1 time in n (n options).
+
+    Names and phrases differ in length, and a key drawn from a small set ("United Kingdom"
+    among the G7 members that recognized Palestine in 2025, "United Arab Emirates" among
+    2020's recognitions of Israel, "127" against decoys 40, 60, 85) is the longest option far
+    more often than chance, so "pick the longest" pays. Each question first draws whether
+    its key is to be the longest (probability 1/n), then the family draws its parameters
+    again until the outcome matches; a family that cannot match within ``tries`` draws
+    gives its first question. Ties count as longest, so the strategy never gains by them.
+    The wrapped builder keeps ``build``'s name, module and docstring (the registry orders
+    families by module)."""
+
+    @functools.wraps(build)
+    def fair(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
+        first: Question | None = None
+        want: bool | None = None
+        for _ in range(tries):
+            q = build(fam, facts, rng)
+            if q is None:
+                continue
+            if len(q.options) < 3:
+                return q  # two options: nothing to gain from lengths beyond chance
+            if want is None:
+                want = rng.randrange(len(q.options)) == 0
+            if key_is_longest(q) == want:
+                return q
+            first = first or q
+        return first
+
+    return fair

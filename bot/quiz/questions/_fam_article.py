@@ -13,12 +13,13 @@ from typing import cast
 
 from bot.facts.records import ArticleFact, Facts
 from bot.quiz.questions import _policy as policy
-from bot.quiz.questions._build import around, in_band, make, shuffled
+from bot.quiz.questions._build import around, in_band, length_fair, make, shuffled
 from bot.quiz.questions._family import KEY, Family, family
 from bot.quiz.questions._sources import named
 from bot.quiz.questions.model import Difficulty, Question, Topic
 
 _INT = re.compile(r"\d{1,3}(,\d{3})*|\d+")
+_FIGURE_YEAR = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+) \(((?:19|20)\d\d)\)")
 
 ARTICLE_DATE = {"recognition": policy.RECOGNITION_ARTICLE_DATE,
                 "defectors": policy.DEFECTORS_ARTICLE_DATE}
@@ -72,6 +73,18 @@ def _article_family(topic: Topic) -> Family:
         reveals = {f"article:{a.key}" for a in facts.article_facts
                    if a.key != row.key and re.search(rf"(?<![\w,]){re.escape(a.answer)}(?![\w,])",
                                                      told)}
+        # "arrivals fell from 1,047 (2019) to 229 (2020)": a year's total the text states is
+        # revealed like any explanation's figure (the selector then spares that year).
+        if topic == "defectors":
+            reveals |= {f"arrivals:{y}" for n, y in _FIGURE_YEAR.findall(told)
+                        if int(y) in facts.year_by_number
+                        and facts.year_by_number[int(y)].total == int(n.replace(",", ""))}
+        if topic == "recognition":
+            # "Slovenia in 2024", "Canada recognized it on 21 September 2025": the article's
+            # rows name states with their recognition of Palestine, so those are revealed.
+            reveals |= {f"{k}:{m.iso3}" for m in facts.members if m.iso3 != "ISR"
+                        and re.search(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", told)
+                        for k in ("palestine", "palestine_date")}
         # No picture: no chart or map shows a fact from the article's text.
         return make(fam, key=row.key, difficulty=difficulty, text=text, options=options,
                     answer=row.answer, explanation=row.explanation, source=row.source,
@@ -81,7 +94,7 @@ def _article_family(topic: Topic) -> Family:
 
     build.__doc__ = f"Facts from the {topic} article's text."
     return family(f"article_{topic}", topic, "easy", "medium", "hard",
-                  params={"key": KEY})(build)
+                  params={"key": KEY})(length_fair(build))
 
 
 article_defectors = _article_family("defectors")

@@ -42,6 +42,13 @@ def _range(facts: Facts) -> str:
     return f"{facts.years[0].last_year}–{facts.years[-1].last_year}"
 
 
+def _arrivals(facts: Facts, first: int, last: int) -> set[str]:
+    """The fact keys of every single year's total from ``first`` to ``last``: a question
+    whose answer rests on a span's figures asks all of them, so an earlier explanation that
+    listed them gives it away and the selector does not draw it after that one."""
+    return {f"arrivals:{y}" for y in range(first, last + 1) if y in facts.year_by_number}
+
+
 def _q(fam: Family, facts: Facts, key: str, difficulty: Difficulty, text: str,
        options: list[str], answer: str, explanation: str, rows: list[DefectorPeriod],
        params: dict, picture: PictureRequest | None, *, subjects: Iterable[str] = (),
@@ -152,7 +159,8 @@ def _extreme_year(fam: Family, facts: Facts, rng: random.Random, *, most: bool,
                   str(best.last_year), explanation, [best, runner, *others],
                   {"first": a, "last": b, **({"kind": kind} if "kind" in fam.params else {})},
                   PictureRequest.chart(span=(a, b)),
-                  subjects={f"span:{a}-{b}"}, asks={f"extreme:{kind}:{a}-{b}"})
+                  subjects={f"span:{a}-{b}"},
+                  asks={f"extreme:{kind}:{a}-{b}", *_arrivals(facts, a, b)})
 
     return ranked(rng, 3, attempt)
 
@@ -276,7 +284,8 @@ def _largest_change(fam: Family, facts: Facts, rng: random.Random, *, rise: bool
     return _q(fam, facts, f"{a}-{b}" if "kind" not in fam.params else f"{kind}:{a}-{b}",
               "hard" if rise or not overall else "medium", text, options, answer,
               explanation, rows, params, PictureRequest.chart(span=(a, b)),
-              subjects={f"span:{a}-{b}"}, asks={f"extreme:{kind}:{a}-{b}"})
+              subjects={f"span:{a}-{b}"},
+              asks={f"extreme:{kind}:{a}-{b}", *_arrivals(facts, a, b)})
 
 
 @family("largest_fall", "defectors", "medium", params={"first": YEAR, "last": YEAR})
@@ -351,7 +360,8 @@ def first_year_below(fam: Family, facts: Facts, rng: random.Random) -> Question 
                   str(first.last_year), explanation, [start, *upto, *others],
                   {"after": start.last_year, "threshold": threshold}, PictureRequest.chart(),
                   subjects={f"year:{start.last_year}"},
-                  asks={f"below:{threshold}:after:{start.last_year}"})
+                  asks={f"below:{threshold}:after:{start.last_year}",
+                        *_arrivals(facts, start.last_year + 1, first.last_year)})
 
     return ranked(rng, 3, attempt)
 
@@ -426,8 +436,7 @@ def men_outnumbered(fam: Family, facts: Facts, rng: random.Random) -> Question |
                   _by_year([p.last_year for p in shown]),
                   str(year.last_year), explanation, shown, {},
                   PictureRequest.gender(),
-                  asks={f"men:{p.last_year}" for p in shown},
-                  reveals={f"women:{p.last_year}" for p in shown})
+                  asks={f"{k}:{p.last_year}" for p in shown for k in ("men", "women")})
 
     return ranked(rng, 3, attempt)
 
@@ -473,7 +482,8 @@ def span_total(fam: Family, facts: Facts, rng: random.Random) -> Question | None
         return _q(fam, facts, f"{first}-{last}", "hard", text,
                   ascending(answer, picked, num), num(answer), explanation, rows,
                   {"first": first, "last": last}, PictureRequest.chart(span=(first, last)),
-                  subjects={f"span:{first}-{last}"}, asks={f"span:{first}-{last}"})
+                  subjects={f"span:{first}-{last}"},
+                  asks={f"span:{first}-{last}", *_arrivals(facts, first, last)})
 
     return ranked(rng, 3, attempt)
 
@@ -601,7 +611,8 @@ def trend_tf(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     text = f"True or false? {_trend_text(kind, a, b)}"
     return _q(fam, facts, f"{kind}:{a}-{b}", "medium", text, options, answer,
               explanation, rows, {"kind": kind, "a": a, "b": b}, PictureRequest.chart(),
-              subjects={f"year:{a}", f"year:{b}"}, asks={f"trend:{kind}:{a}-{b}"})
+              subjects={f"year:{a}", f"year:{b}"},
+              asks={f"trend:{kind}:{a}-{b}", *(f"arrivals:{p.last_year}" for p in rows)})
 
 
 
@@ -651,8 +662,8 @@ def cumulative_milestone(fam: Family, facts: Facts, rng: random.Random) -> Quest
         return _q(fam, facts, str(threshold), "medium" if threshold % 10_000 == 0 else "hard",
                   text, _by_year([y, *picked]), str(y), explanation, [year],
                   {"threshold": threshold}, PictureRequest.cumulative(),
-                  subjects={f"milestone:{threshold}"}, asks={f"milestone:{threshold}"},
-                  reveals={f"cumulative:{y - 1}", f"cumulative:{y}"})
+                  subjects={f"milestone:{threshold}"},
+                  asks={f"milestone:{threshold}", f"cumulative:{y - 1}", f"cumulative:{y}"})
 
     return ranked(rng, 3, attempt)
 
@@ -820,7 +831,8 @@ def year_ratio(fam: Family, facts: Facts, rng: random.Random) -> Question | None
                   explanation, [a, b], {"first": a.last_year, "last": b.last_year},
                   PictureRequest.chart(span=(a.last_year, b.last_year)),
                   subjects={f"year:{a.last_year}", f"year:{b.last_year}"},
-                  asks={f"ratio:{a.last_year}-{b.last_year}"})
+                  asks={f"ratio:{a.last_year}-{b.last_year}", f"arrivals:{a.last_year}",
+                        f"arrivals:{b.last_year}"})
 
     return ranked(rng, 3, attempt)
 
@@ -899,6 +911,7 @@ def years_above(fam: Family, facts: Facts, rng: random.Random) -> Question | Non
                   text, ascending(count, picked, str), str(count), explanation, hits,
                   {"threshold": threshold, "first": a, "last": b},
                   PictureRequest.chart(span=(a, b)),
-                  subjects={f"span:{a}-{b}"}, asks={f"above:{threshold}:{a}-{b}"})
+                  subjects={f"span:{a}-{b}"},
+                  asks={f"above:{threshold}:{a}-{b}", *_arrivals(facts, a, b)})
 
     return ranked(rng, 3, attempt)

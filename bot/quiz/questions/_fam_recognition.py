@@ -31,7 +31,15 @@ from bot.facts.records import (
     parse_partial_date,
 )
 from bot.quiz.questions import _policy as policy
-from bot.quiz.questions._build import ascending, in_band, make, pick_spread, shuffled, true_false
+from bot.quiz.questions._build import (
+    ascending,
+    in_band,
+    length_fair,
+    make,
+    pick_spread,
+    shuffled,
+    true_false,
+)
 from bot.quiz.questions._family import (
     CALENDAR_YEAR,
     DATE,
@@ -60,7 +68,6 @@ def _at(facts: Facts, d: dt.date) -> str:
     return f"As of {day(d)}"
 
 
-_NAMES: dict[str, str] = {}  # filled by _pools(); names only measure lengths here
 
 
 def _peers(rng: random.Random, key: str, pool: list[str], k: int = 3) -> list[str] | None:
@@ -72,13 +79,9 @@ def _peers(rng: random.Random, key: str, pool: list[str], k: int = 3) -> list[st
     same = [i for i in pool if (i in policy.OIC) is inside and i != key]
     if len(same) < k:
         return None
-    # Nor should the key be the longest name ("United Arab Emirates"): prefer a draw with a
-    # decoy at least as long, when the stratum has one.
-    for _ in range(20):
-        picked = rng.sample(same, k)
-        if max(len(_NAMES[i]) if i in _NAMES else 0 for i in picked) >= len(_NAMES.get(key, "")):
-            return picked
-    return picked
+    # Lengths are left to the family's length_fair wrapper, which balances how often the key
+    # is the longest name over the key's choice too (decoys alone cannot make "Chad" longest).
+    return rng.sample(same, k)
 
 
 def _order(rng: random.Random, names: dict[str, str], iso: str,
@@ -101,7 +104,6 @@ def _pools(facts: Facts) -> _Pools:
 
 
 def _compute_pools(facts: Facts) -> _Pools:
-    _NAMES.update({m.iso3: m.name for m in facts.members})
     latest = facts.latest_event_date
     anchors = tuple(sorted({d for d in policy.ANCHOR_DATES if SNAPSHOT_DATE <= d <= latest}
                            | {latest}))
@@ -372,7 +374,7 @@ def _category_family(name: str, target: Category) -> Family:
                   asks=_states_keys(states, "israel", "palestine"))
 
     build.__doc__ = f"Which of four states {_CATEGORY_TEXT[target]}."
-    return family(name, "recognition", "medium", params=_FOUR)(build)
+    return family(name, "recognition", "medium", params=_FOUR)(length_fair(build))
 
 
 category_both = _category_family("category_both", Category.BOTH)
@@ -381,6 +383,7 @@ category_palestine_only = _category_family("category_palestine_only", Category.P
 
 
 @family("never_recognized_israel", "recognition", "medium", params=_FOUR)
+@length_fair
 def never_recognized_israel(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states has never recognized Israel (per the article's data); the
     decoys are Muslim-majority states that do, when the key is one."""
@@ -672,6 +675,7 @@ def _others_notes(facts: Facts, statuses: dict[str, StateStatus], isos: list[str
 
 @family("recognized_palestine_in", "recognition", "medium",
         params={"year": CALENDAR_YEAR, **_FOUR})
+@length_fair
 def recognized_palestine_in(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states recognized the State of Palestine in a given year (2024, 2025)."""
     d = _pools(facts).anchors[-1]  # the latest event date
@@ -714,6 +718,7 @@ def _by_year(facts: Facts, d: dt.date) -> dict[int, list[str]]:
 
 
 @family("first_to_recognize_palestine", "recognition", "hard", params=_FOUR)
+@length_fair
 def first_to_recognize_palestine(fam: Family, facts: Facts,
                                  rng: random.Random) -> Question | None:
     """Which of four states recognized the State of Palestine first (years ≥ 2 apart); all
@@ -759,6 +764,7 @@ _RELATIONS = {"cut": ("israel=no", "cut diplomatic relations with"),
 
 @family("relations_with_israel", "recognition", "medium",
         params={"kind": WORD, "year": CALENDAR_YEAR, **_FOUR})
+@length_fair
 def relations_with_israel(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states cut (or restored) diplomatic relations with Israel in a year:
     worded as relations, since none withdrew recognition."""
@@ -828,7 +834,7 @@ def _group_in_family(group: str) -> Family:
 
     build.__doc__ = f"Which {label} member recognized the State of Palestine in 2024 or 2025."
     return family(f"{group}_recognized_palestine_in", "recognition", "medium",
-                  params={"year": CALENDAR_YEAR, **_FOUR})(build)
+                  params={"year": CALENDAR_YEAR, **_FOUR})(length_fair(build))
 
 
 def _group_not_family(group: str) -> Family:
@@ -856,7 +862,8 @@ def _group_not_family(group: str) -> Family:
                   asks=_states_keys(states, "palestine"))
 
     build.__doc__ = f"Which {label} member had not recognized the State of Palestine."
-    return family(f"{group}_not_palestine", "recognition", "medium", params=_FOUR)(build)
+    return family(f"{group}_not_palestine", "recognition", "medium",
+                  params=_FOUR)(length_fair(build))
 
 
 g7_recognized_palestine_in = _group_in_family("g7")
@@ -906,6 +913,7 @@ def israel_recognition_year(fam: Family, facts: Facts, rng: random.Random) -> Qu
 
 
 @family("recognized_israel_2020", "recognition", "medium", params=_FOUR)
+@length_fair
 def recognized_israel_2020(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states recognized Israel in 2020 (UAE, Bahrain, Morocco, Bhutan; never
     Sudan, whose agreement was never finalized). Decoys: states that have never recognized
@@ -941,6 +949,7 @@ def recognized_israel_2020(fam: Family, facts: Facts, rng: random.Random) -> Que
 
 
 @family("same_day_palestine", "recognition", "hard", params={"iso3": STATE, **_FOUR})
+@length_fair
 def same_day_palestine(fam: Family, facts: Facts, rng: random.Random) -> Question | None:
     """Which of four states recognized the State of Palestine on the same day as X (the
     2024–25 waves); decoys recognized more than STABLE_DAYS away from that day."""
