@@ -139,6 +139,12 @@ def subjects_of(q: Question) -> frozenset[str]:
     return frozenset(out)
 
 
+def _given_away(q: Question, told: set[str]) -> bool:
+    # Any fact the answer rests on, told earlier, gives it away: families declare in
+    # ``asks`` only the facts that do (a span's peak asks its own figure, not every year's).
+    return bool(q.asks & told)
+
+
 @dataclass
 class _Round:
     count: int
@@ -159,10 +165,32 @@ class _Round:
             return False
         if level < 2 and subjects_of(q) & self.subjects:
             return False
-        return level >= 3 or not (q.asks & self.told)
+        return level >= 3 or self._slot(q) is not None
+
+    def _slot(self, q: Question) -> int | None:
+        """Where ``q`` can stand without a give-away, or None. The rule is about order (an
+        explanation gives away what comes *after* it), so ``q``
+        goes to the latest place where it neither is given away nor gives a later one away:
+        a question whose explanation lists many figures can still be asked — last."""
+        if not _given_away(q, self.told):
+            return len(self.chosen)  # the common case: at the end
+        tells = q.asks | q.reveals
+        for i in range(len(self.chosen) - 1, -1, -1):
+            before = set().union(*(p.asks | p.reveals for p in self.chosen[:i]))
+            if _given_away(q, before):
+                continue
+            told = before | tells
+            for p in self.chosen[i:]:
+                if _given_away(p, told):
+                    break
+                told |= p.asks | p.reveals
+            else:
+                return i
+        return None
 
     def add(self, q: Question) -> None:
-        self.chosen.append(q)
+        slot = self._slot(q)
+        self.chosen.insert(len(self.chosen) if slot is None else slot, q)
         self.ids.add(q.id)
         self.subjects |= subjects_of(q)
         self.told |= q.asks | q.reveals

@@ -44,8 +44,9 @@ def _range(facts: Facts) -> str:
 
 def _arrivals(facts: Facts, first: int, last: int) -> set[str]:
     """The fact keys of every single year's total from ``first`` to ``last``: a question
-    whose answer rests on a span's figures asks all of them, so an earlier explanation that
-    listed them gives it away and the selector does not draw it after that one."""
+    whose answer is computed from all of a span's figures (a total, a count of years) asks
+    all of them, so an earlier explanation that listed any of them keeps it out of the rest
+    of the round."""
     return {f"arrivals:{y}" for y in range(first, last + 1) if y in facts.year_by_number}
 
 
@@ -160,7 +161,9 @@ def _extreme_year(fam: Family, facts: Facts, rng: random.Random, *, most: bool,
                   {"first": a, "last": b, **({"kind": kind} if "kind" in fam.params else {})},
                   PictureRequest.chart(span=(a, b)),
                   subjects={f"span:{a}-{b}"},
-                  asks={f"extreme:{kind}:{a}-{b}", *_arrivals(facts, a, b)})
+                  # The answer is given away by its own figure (2009: 2,914) or the extreme
+                  # itself; another year's figure narrows nothing.
+                  asks={f"extreme:{kind}:{a}-{b}", f"arrivals:{best.last_year}"})
 
     return ranked(rng, 3, attempt)
 
@@ -285,7 +288,8 @@ def _largest_change(fam: Family, facts: Facts, rng: random.Random, *, rise: bool
               "hard" if rise or not overall else "medium", text, options, answer,
               explanation, rows, params, PictureRequest.chart(span=(a, b)),
               subjects={f"span:{a}-{b}"},
-              asks={f"extreme:{kind}:{a}-{b}", *_arrivals(facts, a, b)})
+              asks={f"extreme:{kind}:{a}-{b}", f"arrivals:{x.last_year}",
+                    f"arrivals:{y.last_year}"})
 
 
 @family("largest_fall", "defectors", "medium", params={"first": YEAR, "last": YEAR})
@@ -361,7 +365,7 @@ def first_year_below(fam: Family, facts: Facts, rng: random.Random) -> Question 
                   {"after": start.last_year, "threshold": threshold}, PictureRequest.chart(),
                   subjects={f"year:{start.last_year}"},
                   asks={f"below:{threshold}:after:{start.last_year}",
-                        *_arrivals(facts, start.last_year + 1, first.last_year)})
+                        f"arrivals:{first.last_year}"})
 
     return ranked(rng, 3, attempt)
 
