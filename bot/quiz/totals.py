@@ -31,8 +31,10 @@ PERIODS = ("week", "month")
 _CHUNK = 500  # ids per IN list: far below SQLite's and PostgreSQL's parameter limits
 
 
-def utc(when: dt.datetime) -> dt.datetime:
-    """SQLite hands datetimes back naive; every stored time is UTC."""
+def utc(when: dt.datetime | str) -> dt.datetime:
+    """SQLite hands datetimes back naive (or, read untyped, as text); stored times are UTC."""
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when)
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 
 

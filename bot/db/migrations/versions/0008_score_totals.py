@@ -20,13 +20,15 @@ depends_on = None
 # The tables as this revision knows them (not the models, which move on).
 _answer = sa.table("quiz_answer", sa.column("id"), sa.column("round_id"),
                    sa.column("question_index"), sa.column("guild_id"), sa.column("user_id"),
-                   sa.column("correct"), sa.column("points"), sa.column("answered_at"),
-                   sa.column("tallied"))
+                   sa.column("correct", sa.Boolean()), sa.column("points"),
+                   sa.column("answered_at", sa.DateTime(timezone=True)),
+                   sa.column("tallied", sa.Boolean()))
 _round = sa.table("quiz_round", sa.column("id"), sa.column("status"))
 _question = sa.table("quiz_round_question", sa.column("round_id"), sa.column("index"),
-                     sa.column("revealed"))
+                     sa.column("revealed", sa.Boolean()))
 _adjustment = sa.table("quiz_points_adjustment", sa.column("guild_id"), sa.column("user_id"),
-                       sa.column("amount"), sa.column("created_at"))
+                       sa.column("amount"),
+                       sa.column("created_at", sa.DateTime(timezone=True)))
 
 
 def _snowflake(name: str, primary_key: bool = True) -> sa.Column:
@@ -47,7 +49,7 @@ def upgrade() -> None:
         sa.Column("correct", sa.BigInteger(), nullable=False),
         sa.Column("current_streak", sa.Integer(), nullable=False),
         sa.Column("best_streak", sa.Integer(), nullable=False),
-        sa.Column("last_answered_at", sa.DateTime(), nullable=True),
+        sa.Column("last_answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_round_id", sa.Integer(), nullable=True),
         sa.Column("last_question_index", sa.Integer(), nullable=True),
     )
