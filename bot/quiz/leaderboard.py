@@ -76,31 +76,42 @@ class LeaderboardPage:
 async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-time",
                       page: int = 1, *, now: dt.datetime | None = None) -> LeaderboardPage:
     """One page of a server's board, read from the maintained totals (``bot.quiz.totals``):
-    the database sorts, ranks and pages, so the cost follows the page, not the log."""
+    the database sorts, ranks and pages on its (guild, points) index, so the cost follows
+    the page, not the answer log nor the number of players."""
     since = period_start(period, now)
     table: Any = ScoreTotal if since is None else ScorePeriod
     where = [table.guild_id == guild_id]
     if since is not None:
         where += [table.period == period, table.starts == since.date()]
-    name = func.coalesce(col(Player.display_name), cast(table.user_id, String))
-    ranked = (select(table.user_id.label("user_id"), table.points.label("points"),
-                     name.label("name"),
-                     func.rank().over(order_by=table.points.desc()).label("rank"))
-              .select_from(table)
-              .join(Player, (col(Player.guild_id) == table.guild_id)
-                    & (col(Player.user_id) == table.user_id), isouter=True)
-              .where(*where).subquery())
     async with engine.connect() as conn:
         players = int((await conn.execute(
             select(func.count()).select_from(table).where(*where))).scalar_one())
         pages = max(1, -(-players // PER_PAGE))
         asked, page = page, min(max(page, 1), pages)
+        offset = (page - 1) * PER_PAGE
+        # The page's points range, read off the index; then every member in that range
+        # (the page plus whoever ties with its first or last line), ranked: RANK() over the
+        # range plus the members above it is the rank over the whole board. Sorting by name
+        # within a tie then needs the names of that range only, not of the whole server.
+        span = (select(table.points.label("points")).where(*where)
+                .order_by(table.points.desc()).limit(PER_PAGE).offset(offset).cte("span"))
+        top = select(func.max(span.c.points)).scalar_subquery()
+        bottom = select(func.min(span.c.points)).scalar_subquery()
+        above = select(func.count()).select_from(table).where(
+            *where, table.points > top).scalar_subquery()
+        name = func.coalesce(col(Player.display_name), cast(table.user_id, String))
         rows = (await conn.execute(
-            select(ranked.c.rank, ranked.c.user_id, ranked.c.name, ranked.c.points)
+            select((above + func.rank().over(order_by=table.points.desc())).label("rank"),
+                   table.user_id, name, table.points, above.label("above"))
+            .select_from(table)
+            .join(Player, (col(Player.guild_id) == table.guild_id)
+                  & (col(Player.user_id) == table.user_id), isouter=True)
+            .where(*where, table.points.between(bottom, top))
             # Ties share a rank; within one, by name as the board always listed them.
-            .order_by(ranked.c.points.desc(), func.lower(ranked.c.name), ranked.c.user_id)
-            .limit(PER_PAGE).offset((page - 1) * PER_PAGE))).all()
-    standings = [Standing(int(r), int(u), str(n), int(p)) for r, u, n, p in rows]
+            .order_by(table.points.desc(), func.lower(name), table.user_id))).all()
+    skip = offset - int(rows[0].above) if rows else 0
+    standings = [Standing(int(r), int(u), str(n), int(p))
+                 for r, u, n, p, _ in rows[skip:skip + PER_PAGE]]
     return LeaderboardPage(period, standings, page, pages, players, asked)
 
 

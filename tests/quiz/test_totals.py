@@ -176,6 +176,22 @@ async def test_ties_share_a_rank_and_pages_come_from_the_database(engine: AsyncE
     assert (await leaderboard(engine, G + 1)).standings == []  # another server's board
 
 
+async def test_a_tie_across_pages_keeps_its_rank_and_name_order(engine: AsyncEngine) -> None:
+    names = {u: n for u, n in zip(range(1, 24), [f"{'Zz' if u % 3 else 'aa'}{u:02d}"
+                                                    for u in range(1, 24)], strict=True)}
+    async with engine.begin() as conn:
+        r = await _round(conn, RoundStatus.FINISHED)
+        for user, name in names.items():
+            await _answer(conn, r, 0, user, 100 if user == 7 else 50)
+            await _name(conn, user, name)
+        await totals.tally(conn, r)
+    expected = [(1, 7)] + [(2, u) for u in sorted(set(names) - {7},
+                                                  key=lambda u: names[u].lower())]
+    pages = [await leaderboard(engine, G, "all-time", p) for p in (1, 2, 3)]
+    assert [(s.rank, s.user_id) for page in pages for s in page.standings] == expected
+    assert [len(page.standings) for page in pages] == [10, 10, 3]
+
+
 async def test_periods_adjustments_reset_removal_and_forget_stay_consistent(
         engine: AsyncEngine) -> None:
     old = NOW - dt.timedelta(days=400)
