@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
@@ -160,24 +160,22 @@ async def _upsert(conn: AsyncConnection, totals: list[dict[str, Any]],
                   "correct": table.c.correct + stmt.excluded.correct}), periods)
 
 
-async def _stored(conn: AsyncConnection, members: Sequence[tuple[int, int]]
-                  ) -> dict[tuple[int, int], Total]:
-    """The members' stored totals, locked on PostgreSQL until the transaction ends, so two
+async def _stored(conn: AsyncConnection, guild_id: int, users: Sequence[int]
+                  ) -> dict[int, Total]:
+    """The members' stored streaks, locked on PostgreSQL until the transaction ends, so two
     reveals in two channels cannot both extend the same streak from the same old value."""
-    out: dict[tuple[int, int], Total] = {}
-    for i in range(0, len(members), _CHUNK):
+    out: dict[int, Total] = {}
+    for i in range(0, len(users), _CHUNK):
         rows = (await conn.execute(
-            select(col(ScoreTotal.guild_id), col(ScoreTotal.user_id),
-                   col(ScoreTotal.current_streak), col(ScoreTotal.best_streak),
-                   col(ScoreTotal.last_answered_at), col(ScoreTotal.last_round_id),
-                   col(ScoreTotal.last_question_index))
-            .where(tuple_(col(ScoreTotal.guild_id), col(ScoreTotal.user_id))
-                   .in_(members[i:i + _CHUNK]))
+            select(col(ScoreTotal.user_id), col(ScoreTotal.current_streak),
+                   col(ScoreTotal.best_streak), col(ScoreTotal.last_answered_at),
+                   col(ScoreTotal.last_round_id), col(ScoreTotal.last_question_index))
+            .where(col(ScoreTotal.guild_id) == guild_id,
+                   col(ScoreTotal.user_id).in_(users[i:i + _CHUNK]))
             .with_for_update())).all()
-        for g, u, cur, best, at, r, q in rows:
-            out[(int(g), int(u))] = Total(current_streak=int(cur), best_streak=int(best),
-                                          last=None if at is None else (utc(at), int(r or 0),
-                                                                           int(q or 0)))
+        for u, cur, best, at, r, q in rows:
+            out[int(u)] = Total(current_streak=int(cur), best_streak=int(best),
+                                last=None if at is None else (utc(at), int(r or 0), int(q or 0)))
     return out
 
 
@@ -214,7 +212,10 @@ async def tally(conn: AsyncConnection, round_id: int) -> int:
     by_member: dict[tuple[int, int], list[AnswerRow]] = {}
     for a in rows:
         by_member.setdefault((a[0], a[1]), []).append(a)
-    stored = await _stored(conn, members)
+    stored: dict[tuple[int, int], Total] = {}
+    for guild_id in {g for g, _ in members}:  # one, as a round is on one server
+        found = await _stored(conn, guild_id, [u for g, u in members if g == guild_id])
+        stored.update({(guild_id, u): t for u, t in found.items()})
     totals = []
     for member in members:
         new = delta.totals[member]
