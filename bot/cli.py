@@ -1,4 +1,4 @@
-"""``python -m bot [run|play|ask|sync|load-data|migrate|quiz-sample|quiz-rounds]`` (or
+"""``python -m bot [run|play|ask|sync|load-data|migrate|check-scores|quiz-sample|quiz-rounds]`` (or
 ``factquiz …``)."""
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load-data", help="validate data/ and load it into the database")
     load.add_argument("--data-dir", type=Path, help="load from this folder instead of data/")
     sub.add_parser("migrate", help="apply database migrations up to head")
+    check = sub.add_parser("check-scores", help="recompute every score total from the answer "
+                                                "log; exit 1 if any stored total differs")
+    check.add_argument("--guild", type=int, help="check one server only")
     sub.add_parser("quiz-sample", help="print generated quiz questions (see quiz-sample --help)")
     sub.add_parser("quiz-rounds", help="print consecutive rounds as the selector picks them "
                                        "(see quiz-rounds --help)")
@@ -132,6 +135,8 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
         return 0
     if command == "load-data":
         return await _load_data(settings, args.data_dir)
+    if command == "check-scores":
+        return await _check_scores(settings, args.guild)
     if command == "ask":
         from bot.local.ask import ask
         from bot.local.playground import separate_database
@@ -172,6 +177,25 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
     from bot.runner import run_discord
 
     return await _with_services(settings, run_discord)
+
+
+async def _check_scores(settings: Settings, guild_id: int | None) -> int:
+    from bot.db.engine import create_engine
+    from bot.quiz import totals
+
+    engine = create_engine(settings.database_url)
+    try:
+        await reach_database(engine, settings)
+        differences = await totals.check(engine, guild_id)
+    finally:
+        await engine.dispose()
+    for difference in differences:
+        print(difference)
+    if differences:
+        print(f"{len(differences)} score totals differ from the answer log", file=sys.stderr)
+        return 1
+    print("every score total matches the answer log")
+    return 0
 
 
 async def _load_data(settings: Settings, data_dir: Path | None) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.db.dialect import utcnow
+from bot.quiz import totals
 from bot.quiz.models import (
     Answer,
     ChannelRule,
@@ -68,6 +69,8 @@ async def reset_leaderboard(engine: AsyncEngine, actor: Actor) -> int:
             col(Answer.round_id).in_(_finished_rounds(actor.guild_id))))
         await conn.execute(delete(PointsAdjustment).where(
             col(PointsAdjustment.guild_id) == actor.guild_id))
+        # What is left (a running round's revealed questions) is the new board.
+        await totals.rebuild(conn, actor.guild_id)
         await _audit(conn, actor, "leaderboard.reset",
                      f"deleted {result.rowcount} answers and all point adjustments")
     return int(result.rowcount or 0)
@@ -91,6 +94,7 @@ async def remove_member(engine: AsyncEngine, actor: Actor, user_id: int, *,
             col(PointsAdjustment.user_id) == user_id))
         await conn.execute(delete(Player).where(col(Player.guild_id) == actor.guild_id,
                                                 col(Player.user_id) == user_id))
+        await totals.rebuild(conn, actor.guild_id, user_id)
         await _audit(conn, actor, action, f"member={user_id} deleted {result.rowcount} answers")
     return int(result.rowcount or 0)
 
@@ -100,10 +104,12 @@ async def adjust_points(engine: AsyncEngine, actor: Actor, user_id: int, amount:
     if not -ADJUST_LIMIT <= amount <= ADJUST_LIMIT:
         # The command declares this range, and re-checks it; the core keeps it for any caller.
         raise ValueError(f"an adjustment is at most ±{ADJUST_LIMIT:,} points (got {amount})")
+    now = utcnow()
     async with engine.begin() as conn:
         await conn.execute(insert(PointsAdjustment).values(
             guild_id=actor.guild_id, user_id=user_id, amount=amount, reason=reason[:200],
-            moderator_id=actor.user_id, created_at=utcnow()))
+            moderator_id=actor.user_id, created_at=now))
+        await totals.add_adjustment(conn, actor.guild_id, user_id, amount, now)
         await _audit(conn, actor, "points.adjust",
                      f"member={user_id} amount={amount:+d} reason={reason[:200]!r}")
 
@@ -114,6 +120,7 @@ async def forget_guild(engine: AsyncEngine, guild_id: int) -> None:
         rounds = select(col(QuizRound.id)).where(col(QuizRound.guild_id) == guild_id)
         await conn.execute(delete(Answer).where(col(Answer.guild_id) == guild_id))
         await conn.execute(delete(RoundQuestion).where(col(RoundQuestion.round_id).in_(rounds)))
+        await totals.forget(conn, guild_id)
         for table in (QuizRound, Player, PointsAdjustment, ModAction, ChannelRule,
                       GuildSettings, QuestionHistory):
             await conn.execute(delete(table).where(col(table.guild_id) == guild_id))

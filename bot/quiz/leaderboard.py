@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db.dialect import utcnow
-from bot.quiz.models import Answer, Player, PointsAdjustment, QuizRound, RoundQuestion, RoundStatus
+from bot.quiz.models import (
+    Answer,
+    Player,
+    PointsAdjustment,
+    QuizRound,
+    RoundQuestion,
+    RoundStatus,
+    ScorePeriod,
+    ScoreTotal,
+)
 
 PER_PAGE = 10
 
@@ -66,34 +75,44 @@ class LeaderboardPage:
 
 async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-time",
                       page: int = 1, *, now: dt.datetime | None = None) -> LeaderboardPage:
+    """One page of a server's board, read from the maintained totals (``bot.quiz.totals``):
+    the database sorts, ranks and pages on its (guild, points) index, so the cost follows
+    the page, not the answer log nor the number of players."""
     since = period_start(period, now)
-    answers = counted(select(col(Answer.user_id), func.sum(col(Answer.points))).where(
-        col(Answer.guild_id) == guild_id))
-    adjustments = select(col(PointsAdjustment.user_id),
-                         func.sum(col(PointsAdjustment.amount))).where(
-        col(PointsAdjustment.guild_id) == guild_id)
+    table: Any = ScoreTotal if since is None else ScorePeriod
+    where = [table.guild_id == guild_id]
     if since is not None:
-        answers = answers.where(col(Answer.answered_at) >= since)
-        adjustments = adjustments.where(col(PointsAdjustment.created_at) >= since)
+        where += [table.period == period, table.starts == since.date()]
     async with engine.connect() as conn:
-        totals: dict[int, int] = {}
-        for stmt in (answers.group_by(col(Answer.user_id)),
-                     adjustments.group_by(col(PointsAdjustment.user_id))):
-            for user_id, points in (await conn.execute(stmt)).all():
-                totals[int(user_id)] = totals.get(int(user_id), 0) + int(points or 0)
-        names: dict[int, str] = dict((await conn.execute(
-            select(col(Player.user_id), col(Player.display_name)).where(
-                col(Player.guild_id) == guild_id))).all())
-    ordered = sorted(totals.items(), key=lambda t: (-t[1], str(names.get(t[0], t[0])).casefold()))
-    standings, rank = [], 0
-    for position, (user_id, points) in enumerate(ordered, 1):
-        if position == 1 or points != ordered[position - 2][1]:
-            rank = position  # ties share a rank
-        standings.append(Standing(rank, user_id, names.get(user_id, str(user_id)), points))
-    pages = max(1, -(-len(standings) // PER_PAGE))
-    asked, page = page, min(max(page, 1), pages)
-    return LeaderboardPage(period, standings[(page - 1) * PER_PAGE:page * PER_PAGE], page, pages,
-                           len(standings), asked)
+        players = int((await conn.execute(
+            select(func.count()).select_from(table).where(*where))).scalar_one())
+        pages = max(1, -(-players // PER_PAGE))
+        asked, page = page, min(max(page, 1), pages)
+        offset = (page - 1) * PER_PAGE
+        # The page's points range, read off the index; then every member in that range
+        # (the page plus whoever ties with its first or last line), ranked: RANK() over the
+        # range plus the members above it is the rank over the whole board. Sorting by name
+        # within a tie then needs the names of that range only, not of the whole server.
+        span = (select(table.points.label("points")).where(*where)
+                .order_by(table.points.desc()).limit(PER_PAGE).offset(offset).cte("span"))
+        top = select(func.max(span.c.points)).scalar_subquery()
+        bottom = select(func.min(span.c.points)).scalar_subquery()
+        above = select(func.count()).select_from(table).where(
+            *where, table.points > top).scalar_subquery()
+        name = func.coalesce(col(Player.display_name), cast(table.user_id, String))
+        rows = (await conn.execute(
+            select((above + func.rank().over(order_by=table.points.desc())).label("rank"),
+                   table.user_id, name, table.points, above.label("above"))
+            .select_from(table)
+            .join(Player, (col(Player.guild_id) == table.guild_id)
+                  & (col(Player.user_id) == table.user_id), isouter=True)
+            .where(*where, table.points.between(bottom, top))
+            # Ties share a rank; within one, by name as the board always listed them.
+            .order_by(table.points.desc(), func.lower(name), table.user_id))).all()
+    skip = offset - int(rows[0].above) if rows else 0
+    standings = [Standing(int(r), int(u), str(n), int(p))
+                 for r, u, n, p, _ in rows[skip:skip + PER_PAGE]]
+    return LeaderboardPage(period, standings, page, pages, players, asked)
 
 
 @dataclass(frozen=True)
@@ -121,13 +140,14 @@ class PlayerStats:
 
 
 async def player_stats(engine: AsyncEngine, guild_id: int, user_id: int) -> PlayerStats:
-    """Streaks count consecutive correct answers among the player's answers, oldest first."""
+    """One row of the maintained totals; streaks count consecutive correct answers among the
+    member's counted answers, oldest first (kept by ``bot.quiz.totals``)."""
     async with engine.connect() as conn:
-        rows = (await conn.execute(
-            counted(select(col(Answer.correct), col(Answer.points))
-                    .where(col(Answer.guild_id) == guild_id, col(Answer.user_id) == user_id))
-            .order_by(col(Answer.answered_at), col(Answer.round_id),
-                      col(Answer.question_index)))).all()
+        total = (await conn.execute(
+            select(col(ScoreTotal.answered), col(ScoreTotal.correct), col(ScoreTotal.points),
+                   col(ScoreTotal.current_streak), col(ScoreTotal.best_streak))
+            .where(col(ScoreTotal.guild_id) == guild_id,
+                   col(ScoreTotal.user_id) == user_id))).first()
         adjustments = [Adjustment(int(a), r, int(m), t) for a, r, m, t in (await conn.execute(
             select(col(PointsAdjustment.amount), col(PointsAdjustment.reason),
                    col(PointsAdjustment.moderator_id), col(PointsAdjustment.created_at))
@@ -136,10 +156,5 @@ async def player_stats(engine: AsyncEngine, guild_id: int, user_id: int) -> Play
             .order_by(col(PointsAdjustment.created_at).desc()))).all()]
         name = (await conn.execute(select(col(Player.display_name)).where(
             col(Player.guild_id) == guild_id, col(Player.user_id) == user_id))).scalar()
-    best = current = 0
-    for correct, _ in rows:
-        current = current + 1 if correct else 0
-        best = max(best, current)
-    points = sum(int(p) for _, p in rows) + sum(a.amount for a in adjustments)
-    return PlayerStats(user_id, name, len(rows), sum(1 for c, _ in rows if c), points, current,
-                       best, adjustments)
+    answered, correct, points, current, best = (int(v) for v in total) if total else (0,) * 5
+    return PlayerStats(user_id, name, answered, correct, points, current, best, adjustments)

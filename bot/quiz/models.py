@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -120,6 +120,9 @@ class Answer(SQLModel, table=True):
     points: int
     elapsed_ms: int
     answered_at: dt.datetime
+    # Folded into the score totals (revision 0008; see bot.quiz.totals): set in the
+    # transaction that adds the answer to them, so no answer is added twice or skipped.
+    tallied: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class Player(SQLModel, table=True):
@@ -186,3 +189,44 @@ class QuestionStat(SQLModel, table=True):
     answered: int
     correct: int
     updated_at: dt.datetime
+
+
+class ScoreTotal(SQLModel, table=True):
+    """A member's all-time score on a server, kept up to date (revision 0008): the counted
+    answers (see ``bot.quiz.leaderboard.counted``) and point adjustments folded in as they
+    happen, so the leaderboard reads this table instead of summing the answer log."""
+
+    __tablename__ = "quiz_score_total"
+    __table_args__ = (Index("ix_quiz_score_total_board", "guild_id", "points"),)
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    user_id: int = Field(sa_column=_snowflake(primary_key=True))
+    # 64-bit: a long-lived server's sums pass 2**31.
+    points: int = Field(sa_column=Column(BigInteger, nullable=False))
+    answered: int = Field(sa_column=Column(BigInteger, nullable=False))
+    correct: int = Field(sa_column=Column(BigInteger, nullable=False))
+    current_streak: int
+    best_streak: int
+    # The newest answer folded into the streaks, in the log's order (answered_at, round,
+    # question): an answer folded later but older than this makes the streaks be recounted.
+    last_answered_at: dt.datetime | None = None
+    last_round_id: int | None = None
+    last_question_index: int | None = None
+
+
+class ScorePeriod(SQLModel, table=True):
+    """A member's points in one calendar period on a server (UTC): ``period`` is "week" (ISO
+    week, ``starts`` on its Monday) or "month" (``starts`` on the 1st). Answers fall in the
+    period of ``answered_at``, adjustments in that of ``created_at``, as the boards show them."""
+
+    __tablename__ = "quiz_score_period"
+    __table_args__ = (
+        Index("ix_quiz_score_period_board", "guild_id", "period", "starts", "points"),)
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    period: str = Field(primary_key=True, max_length=5)
+    starts: dt.date = Field(primary_key=True)
+    user_id: int = Field(sa_column=_snowflake(primary_key=True))
+    points: int = Field(sa_column=Column(BigInteger, nullable=False))
+    answered: int = Field(sa_column=Column(BigInteger, nullable=False))
+    correct: int = Field(sa_column=Column(BigInteger, nullable=False))

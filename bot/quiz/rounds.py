@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db.dialect import utcnow
-from bot.quiz import scoring
+from bot.quiz import scoring, totals
 from bot.quiz.answers import AnswerWriter, NewAnswer
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.difficulty import QuestionStats, record_reveal
@@ -408,6 +408,7 @@ class RoundRunner:
             ).values(revealed=True))
             # Same transaction: an answer counts in the all-servers stats iff it was revealed.
             stats = await record_reveal(conn, question.id, len(answers), len(correct))
+            await totals.tally(conn, self.info.round_id)  # the answers count now: fold them in
         standings = tuple(await scoreboard(self.engine, self.info.round_id))
         return QuestionOutcome(asked, correct, len(answers), aborted, standings=standings,
                                stats=stats)
@@ -509,6 +510,7 @@ class RoundRunner:
                     .values(status=reason.status, active_channel_id=None,
                             ended_at=self.clock.now(), end_reason=reason.value,
                             lease_until=None))
+                await totals.tally(conn, self.info.round_id)  # an unrevealed question counts now
             board = await scoreboard(self.engine, self.info.round_id)
         except Exception as exc:
             log.warning("round %s: could not record its end (%s: %s)", self.info.round_id,

@@ -21,6 +21,7 @@ from sqlmodel import col
 from bot.facts.records import Facts
 from bot.metrics import Metrics
 from bot.quiz import config as cfg
+from bot.quiz import totals
 from bot.quiz.answers import AnswerWriter
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.models import QuizRound, RoundQuestion, RoundStatus
@@ -365,6 +366,7 @@ class QuizService:
                     status=EndReason.INTERRUPTED.status, active_channel_id=None,
                     ended_at=now, end_reason=EndReason.INTERRUPTED.value, lease_until=None))
                 if done.rowcount:
+                    await totals.tally(conn, int(round_id))  # its open question counts now
                     closed.append(Interrupted(int(round_id), int(guild_id), int(channel_id),
                                               int(open_q) if open_q else None))
         return closed

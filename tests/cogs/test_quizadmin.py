@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from bot.local.driver import LocalDiscord
 from bot.local.standin.invocation import OptionRefused
-from bot.quiz import config
+from bot.quiz import config, totals
 from bot.quiz.models import Answer, Player, QuizRound
 from bot.services import Services
 
@@ -119,6 +119,7 @@ async def _seed_answers(services: Services, guild_id: int, rows: list[tuple[int,
             await conn.execute(sa.delete(Player).where(Player.user_id == user_id))
             await conn.execute(Player.__table__.insert().values(
                 guild_id=guild_id, user_id=user_id, display_name=name, updated_at=when))
+            await totals.tally(conn, round_id)  # as the round's end folds them in
 
 
 async def test_leaderboard_periods_and_pages(discord: LocalDiscord, services: Services) -> None:
