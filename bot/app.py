@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n.commands import CatalogueTranslator
 from bot.reply import APOLOGY, Interaction, Refusal, guard, record_interaction, release, send_ephemeral
 from bot.services import Services
 from bot.shards import shard_of
@@ -128,6 +129,8 @@ class FactQuiz(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.services.metrics.start_lag_monitor()
+        # Command names and descriptions in the catalogue's languages, sent at every sync.
+        await self.tree.set_translator(CatalogueTranslator())
         for extension in extensions():
             await self.load_extension(extension)
         guild_id = self.services.settings.dev_guild_id
