@@ -42,6 +42,8 @@ __all__ = [
     "_",
     "current",
     "lang_for",
+    "ngettext",
+    "pgettext",
     "speaking",
     "use",
 ]
@@ -192,3 +194,13 @@ def _(message: str, /, **values: Any) -> str:
 def N_(message: str, /) -> str:
     """Marks a message for the catalogue without translating it yet (translated where used)."""
     return message
+
+
+def pgettext(context: str, message: str, /, **values: Any) -> str:
+    """``message`` in the current language, where ``context`` tells identical English apart."""
+    return current().pgettext(context, message, **values)
+
+
+def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
+    """The form for ``n`` (``{n}`` in the text is the number, formatted for the language)."""
+    return current().ngettext(singular, plural, n, **values)
