@@ -88,9 +88,9 @@ def _footer(facts: Facts, as_of: dt.date) -> str:
 
 
 def _data_date(text: str) -> str:
-    """A date from the data files (ISO): as it is in English, written out otherwise."""
-    lang = current()
-    return text if lang.is_default else lang.date(dt.date.fromisoformat(text))
+    """A date from the data files (ISO, maybe month only): as it is in English, written out
+    otherwise."""
+    return current().data_date(text)
 
 
 def _since(iso3: str, date: str) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -148,6 +148,18 @@ class Lang:
         if self.is_default:
             return f"{date.day} {date:%b %Y}"
         return format_date(date, format="long", locale=self.code)
+
+    def data_date(self, text: str) -> str:
+        """A date as the data files write it (ISO, possibly only "2024-05" or "2024"): kept as
+        it is in English, written out in other languages ("2024년 5월")."""
+        if self.is_default:
+            return text
+        parts = [int(p) for p in text.split("-")]
+        if len(parts) == 3:
+            return self.date(dt.date(*parts))
+        if len(parts) == 2:
+            return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=self.code)
+        return format_skeleton("y", dt.date(parts[0], 1, 1), locale=self.code)
 
     def country(self, iso2: str, name: str) -> str:
         """A UN member's name: the bot's own English ``name``, or CLDR's name in the language

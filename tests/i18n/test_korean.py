@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
+from bot import i18n
+from bot.cogs.recognition import country_embed
+from bot.facts import recognition as core
+from bot.facts.records import SNAPSHOT_DATE
 from bot.local.driver import Exchange, LocalDiscord, buttons
+from bot.services import Services
 from tests.i18n.english import leftover_english
 
 
@@ -24,6 +29,7 @@ def all_korean(exchange: Exchange, typed: str = "") -> list[dict[str, Any]]:
     assert exchange.messages, "no reply"
     values = " ".join(re.findall(r":(\S+)", typed))
     for message in exchange.messages:
+        assert "문제가 생겼습니다" not in (message.get("content") or ""), "the bot failed"
         left = leftover_english(message, values)
         assert not left, f"English left in a Korean reply: {left}"
     return exchange.messages
@@ -173,3 +179,16 @@ async def test_direct_messages_follow_the_member(discord: LocalDiscord) -> None:
     discord.user.locale = "ko"
     exchange = await discord.invoke("/defectors year:2012", dm=True)
     assert exchange.embed["title"] == "2012년 탈북민 입국 인원: 1,502명"
+
+
+async def test_every_member_state_reads_in_korean(services: Services) -> None:
+    """All 193 rows, with their events, notes and disputes (the embed as the cog builds it)."""
+    facts = services.facts.facts
+    ko = i18n.Lang("ko")
+    with i18n.speaking(ko):
+        for member in facts.members:
+            assert not ko.country(member.iso2, member.name).isascii(), member.name
+            for date in (SNAPSHOT_DATE, facts.latest_event_date):
+                embed = country_embed(facts, core.country_view(facts, member.iso3, date))
+                left = leftover_english(dict(embed.to_dict()))
+                assert not left, (member.name, left)
