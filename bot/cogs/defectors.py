@@ -96,7 +96,8 @@ def bucket_embed(facts: Facts, answer: core.BucketAnswer) -> discord.Embed:
         description=answer.explanation,
         colour=EmbedColour.DEFECTORS,
     )
-    embed.add_field(name=_("MOU's figure ({period})", period=p.label), value=fmt(p.total))
+    embed.add_field(name=_("MOU's figure ({period})", period=p.label),
+                    value=pgettext("people", "{n}", n=fmt(p.total)))
     embed.add_field(name=_("Women"), value=_women(p))
     embed.add_field(name=_("Sources"), value=_sources.links(p.source), inline=False)
     embed.set_footer(text=_footer(facts))

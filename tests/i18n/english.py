@@ -15,7 +15,7 @@ from typing import Any
 ALLOWED = {
     "factquiz",  # the bot's name
     "Visual", "Capitalist",  # the publication's name
-    "ISO", "YYYY", "MM", "DD",  # formats
+    "ISO", "YYYY", "MM", "DD", "UTC",  # formats and the time standard, as Korean writes them
 }
 SOURCES_FIELD = "출처"
 
