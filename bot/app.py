@@ -11,7 +11,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.reply import APOLOGY, Interaction, Refusal, guard, record_interaction, release, send_ephemeral
+from bot.i18n import _
+from bot.i18n.commands import CatalogueTranslator
+from bot.reply import (
+    APOLOGY,
+    Interaction,
+    Refusal,
+    guard,
+    record_interaction,
+    release,
+    send_ephemeral,
+    speak_to_user,
+)
 from bot.services import Services
 from bot.shards import shard_of
 
@@ -42,6 +53,7 @@ class FactQuizTree(app_commands.CommandTree["FactQuiz"]):
     respond" or a traceback; unexpected errors are logged with the interaction id."""
 
     async def interaction_check(self, interaction: Interaction) -> bool:
+        speak_to_user(interaction)  # refusals from transformers and checks too
         if interaction.type is discord.InteractionType.application_command:
             guard(interaction)  # a slow command is acknowledged before Discord gives up
         return True
@@ -56,7 +68,7 @@ class FactQuizTree(app_commands.CommandTree["FactQuiz"]):
                       exc_info=(type(error), error, error.__traceback__))
             message = APOLOGY
         record_interaction(interaction, command, "error" if message == APOLOGY else "refused")
-        await send_ephemeral(interaction, message)
+        await send_ephemeral(interaction, _(message) if message == APOLOGY else message)
 
 
 def _polite(error: app_commands.AppCommandError) -> str | None:
@@ -64,17 +76,18 @@ def _polite(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, Refusal):
         return error.message
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works in servers only."
+        return _("This command works in servers only.")
     if isinstance(error, app_commands.MissingPermissions):
         # Discord's client calls manage_guild "Manage Server".
-        names = {"manage_guild": "Manage Server"}
+        names = {"manage_guild": _("Manage Server")}
         needed = ", ".join(names.get(p, p.replace("_", " ").title())
                            for p in error.missing_permissions)
-        return f"You need the {needed} permission to use this command."
+        return _("You need the {permission} permission to use this command.", permission=needed)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little — try again in {error.retry_after:.0f} s."
+        return _("Slow down a little — try again in {seconds} s.",
+                 seconds=round(error.retry_after))
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
+        return _("You can't use this command here.")
     return None
 
 
@@ -131,6 +144,8 @@ class FactQuiz(commands.Bot):
         # The quiz's heartbeat (leases of this process's rounds), stop poll and sweeper;
         # stopped by the quiz service's shutdown in close().
         self.services.quiz.start_background(self.owns_guild)
+        # Command names and descriptions in the catalogue's languages, sent at every sync.
+        await self.tree.set_translator(CatalogueTranslator())
         for extension in extensions():
             await self.load_extension(extension)
         guild_id = self.services.settings.dev_guild_id

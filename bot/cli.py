@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="send it in this channel (created if needed; default #general)")
     ask.add_argument("--save-attachments", metavar="DIR", type=Path,
                      help="write the files the bot attached into DIR")
+    ask.add_argument("--locale", metavar="LOCALE",
+                     help="the language of the member's Discord client, e.g. ko (the local "
+                          "server speaks it too, unless --guild-locale says otherwise)")
+    ask.add_argument("--guild-locale", metavar="LOCALE",
+                     help="the server's language (public answers), e.g. en-US")
     sync = sub.add_parser("sync", help="sync slash commands with Discord (needs DISCORD_TOKEN)")
     sync.add_argument("--guild", type=int, help="sync to one server instead of globally")
     load = sub.add_parser("load-data", help="validate data/ and load it into the database")
@@ -143,7 +148,8 @@ async def _dispatch(command: str, args: argparse.Namespace, settings: Settings) 
 
         return await _with_services(separate_database(settings, "ask"), lambda s: ask(
             s, args.line, as_json=args.json, moderator=args.as_moderator,
-            save_dir=args.save_attachments, member=args.as_member, channel=args.channel))
+            save_dir=args.save_attachments, member=args.as_member, channel=args.channel,
+            locale=args.locale, guild_locale=args.guild_locale))
     if command == "quiz-sample":
         from bot.quiz.questions import sample
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import discord
 from discord import app_commands
 
+from bot import i18n
+
 if TYPE_CHECKING:
     from bot.app import FactQuiz
 
@@ -31,12 +33,29 @@ Interaction: TypeAlias = discord.Interaction["FactQuiz"]
 # boundary and hand it on as ``Interaction``: the dispatching client is always the bot.
 HookInteraction: TypeAlias = discord.Interaction[Any]
 
-APOLOGY = "Something went wrong — it has been logged."
+APOLOGY = i18n.N_("Something went wrong — it has been logged.")  # translated where sent
 
 WATCHDOG = 2.0  # seconds of silence before the bot acknowledges on its own
 # Discord refuses an initial response after 3 s; past this age (with a margin for clock
 # skew) a reply is wasted work, and under overload wasted work is what makes things worse.
 RESPONSE_WINDOW = 3.5
+
+
+def user_lang(interaction: discord.Interaction) -> i18n.Lang:
+    """The language of a reply only the user sees: their Discord client's."""
+    return i18n.lang_for(interaction.locale.value)
+
+
+def server_lang(interaction: discord.Interaction) -> i18n.Lang:
+    """The language of a public message: the server's (in a DM, the user's)."""
+    where = interaction.guild_locale if interaction.guild_id is not None else None
+    return i18n.lang_for(where.value) if where is not None else user_lang(interaction)
+
+
+def speak_to_user(interaction: discord.Interaction) -> None:
+    """From here on this interaction's task writes in the user's language (refusals,
+    private answers); public messages switch with ``i18n.speaking(server_lang(...))``."""
+    i18n.use(user_lang(interaction))
 
 
 class Refusal(app_commands.AppCommandError):

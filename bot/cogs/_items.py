@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.i18n import _
 from bot.reply import (
     APOLOGY,
     HookInteraction,
@@ -16,6 +17,7 @@ from bot.reply import (
     record_interaction,
     release,
     send_ephemeral,
+    speak_to_user,
 )
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
 
     async def interaction_check(self, interaction: HookInteraction, /) -> bool:
         # discord.py drops a click silently when this raises: answer the failure here.
+        speak_to_user(interaction)
         try:
             allowed = await self.check(interaction)
         except Exception:
@@ -58,4 +61,4 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
     async def _failed(self, interaction: Interaction) -> None:
         log.exception("interaction=%s button=%s failed", interaction.id, self.name)
         record_interaction(interaction, self.name, "error")
-        await send_ephemeral(interaction, APOLOGY)
+        await send_ephemeral(interaction, _(APOLOGY))

@@ -20,8 +20,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot import i18n
 from bot.pictures.renderer import Picture
-from bot.reply import defer, respond, send_ephemeral
+from bot.reply import defer, respond, send_ephemeral, server_lang
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,8 @@ def cooldowns(client: discord.Client) -> PictureCooldowns:
 
 
 def slow_down(retry_after: float) -> str:
-    return f"Slow down — try again in {max(1, math.ceil(retry_after))} s."
+    return i18n._("Slow down — try again in {seconds} s.",
+                  seconds=max(1, math.ceil(retry_after)))
 
 
 def attach(embed: discord.Embed, picture: Picture) -> tuple[discord.Embed, discord.File]:
@@ -94,6 +96,8 @@ async def reply_with_picture(interaction: discord.Interaction, embed: discord.Em
         # The facts still go out; only the picture is missing.
         log.exception("interaction %s: picture failed", interaction.id)
         embed = embed.copy()
-        embed.add_field(name="Picture", value="The picture could not be drawn this time.",
-                        inline=False)
+        with i18n.speaking(server_lang(interaction)):  # beside a public answer
+            embed.add_field(name=i18n._("Picture"),
+                            value=i18n._("The picture could not be drawn this time."),
+                            inline=False)
     await respond(interaction, embed=embed, **kwargs)

@@ -11,10 +11,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.cogs._embeds import EmbedColour, day
+from bot.cogs._embeds import EmbedColour
 from bot.facts.defectors import MOU_NAME
-from bot.facts.records import SNAPSHOT_DATE
-from bot.reply import Interaction, respond
+from bot.facts.records import SNAPSHOT_DATE, Facts
+from bot.i18n import _, current, speaking
+from bot.reply import Interaction, respond, server_lang
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -24,9 +25,9 @@ def _duration(seconds: float) -> str:
     minutes, sec = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
-    parts = [f"{days}d"] if days else []
-    parts += [f"{hours}h"] if hours or days else []
-    return " ".join([*parts, f"{minutes}m", f"{sec}s"])
+    parts = [_("{n}d", n=days)] if days else []
+    parts += [_("{n}h", n=hours)] if hours or days else []
+    return " ".join([*parts, _("{n}m", n=minutes), _("{n}s", n=sec)])
 
 
 class About(commands.Cog):
@@ -38,9 +39,16 @@ class About(commands.Cog):
         services = self.bot.services
         facts = services.facts.facts
         latency = self.bot.latency
+        with speaking(server_lang(interaction)):  # a public answer
+            embed = self._embed(facts, latency)
+        await respond(interaction, embed=embed)
+
+    def _embed(self, facts: Facts, latency: float) -> discord.Embed:
+        services = self.bot.services
+        lang = current()
         embed = discord.Embed(
             title=f"factquiz {__version__}",
-            description=(
+            description=_(
                 "Answers and quiz games about two data stories: North Koreans arriving in South "
                 "Korea each year, and which UN member states recognize Israel, Palestine, both "
                 "or neither."
@@ -48,24 +56,27 @@ class About(commands.Cog):
             colour=EmbedColour.INFO,
         )
         embed.add_field(
-            name="Arrivals data",
-            value=f"{MOU_NAME}, single years {facts.years[0].last_year}–"
-                  f"{facts.years[-1].last_year} plus the 1998 and 1999–2001 buckets.",
+            name=_("Arrivals data"),
+            value=_("{source}, single years {first}–{last} plus the 1998 and 1999–2001 buckets.",
+                    source=_(MOU_NAME), first=facts.years[0].last_year,
+                    last=facts.years[-1].last_year),
             inline=False,
         )
         embed.add_field(
-            name="Recognition data",
-            value=f"Visual Capitalist's map of the 193 UN members as of {day(SNAPSHOT_DATE)} "
-                  f"(from Wikipedia), plus {len(facts.events)} dated changes up to "
-                  f"{day(facts.latest_event_date)}.",
+            name=_("Recognition data"),
+            value=_("Visual Capitalist's map of the 193 UN members as of {snapshot} (from "
+                    "Wikipedia), plus {events} dated changes up to {latest}.",
+                    snapshot=lang.date(SNAPSHOT_DATE), events=lang.number(len(facts.events)),
+                    latest=lang.date(facts.latest_event_date)),
             inline=False,
         )
-        embed.add_field(name="Uptime", value=_duration(time.monotonic() - services.started))
-        embed.add_field(name="Gateway latency",
-                        value=f"{latency * 1000:.0f} ms" if math.isfinite(latency) else "measuring…")
-        embed.add_field(name="Data version", value=f"`{facts.version}`")
-        embed.set_footer(text="Every figure carries its source. Sources: data/SOURCES.md")
-        await respond(interaction, embed=embed)
+        embed.add_field(name=_("Uptime"), value=_duration(time.monotonic() - services.started))
+        embed.add_field(name=_("Gateway latency"),
+                        value=_("{ms} ms", ms=round(latency * 1000)) if math.isfinite(latency)
+                        else _("measuring…"))
+        embed.add_field(name=_("Data version"), value=f"`{facts.version}`")
+        embed.set_footer(text=_("Every figure carries its source. Sources: data/SOURCES.md"))
+        return embed
 
 
 async def setup(bot: FactQuiz) -> None:

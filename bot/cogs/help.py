@@ -9,7 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.cogs._embeds import EmbedColour
+from bot.i18n import _
+from bot.i18n.commands import lookup
 from bot.reply import Interaction, respond
 
 if TYPE_CHECKING:
@@ -36,26 +39,37 @@ def _leaves(command: AnyCommand) -> list[app_commands.Command]:
     return [command]
 
 
+def _tree_text(context: str, text: str) -> str:
+    """A name or description as the member's Discord client shows it (the command tree's
+    catalogue, the same translations the client received at sync)."""
+    lang = i18n.current()
+    return text if lang.is_default else lookup(lang.code, context, text) or text
+
+
 def _usage(command: app_commands.Command) -> str:
-    options = " ".join(p.name if p.required else f"[{p.name}]" for p in command.parameters)
-    return f"**/{command.qualified_name}**" + (f" {options}" if options else "")
+    names = [_tree_text("name", p.name) for p in command.parameters]
+    options = " ".join(n if p.required else f"[{n}]" for n, p in zip(names, command.parameters,
+                                                                      strict=True))
+    path = " ".join(_tree_text("name", part) for part in command.qualified_name.split())
+    return f"**/{path}**" + (f" {options}" if options else "")
 
 
 def overview(commands_: list[AnyCommand], *, in_guild: bool,
              permissions: discord.Permissions) -> discord.Embed:
-    embed = discord.Embed(title="factquiz commands", colour=EmbedColour.INFO)
+    embed = discord.Embed(title=_("factquiz commands"), colour=EmbedColour.INFO)
     member: list[str] = []
     moderator: list[str] = []
     for top in sorted(commands_, key=lambda c: c.name):
         if not usable(top, in_guild=in_guild, permissions=permissions):
             continue
-        lines = [f"{_usage(leaf)}  — {leaf.description}" for leaf in _leaves(top)]
+        lines = [f"{_usage(leaf)}  — {_tree_text('description', leaf.description)}"
+                 for leaf in _leaves(top)]
         (moderator if top.default_permissions is not None else member).extend(lines)
     embed.description = "\n".join(member)
     if moderator:
-        embed.add_field(name="For moderators (Manage Server)",
+        embed.add_field(name=_("For moderators (Manage Server)"),
                         value="\n".join(moderator)[:1024], inline=False)
-    embed.set_footer(text="Options in [brackets] are optional. Only you can see this.")
+    embed.set_footer(text=_("Options in [brackets] are optional. Only you can see this."))
     return embed
 
 

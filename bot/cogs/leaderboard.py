@@ -13,26 +13,29 @@ from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour
 from bot.cogs._items import Button
 from bot.facts.format import num
+from bot.i18n import N_, _, ngettext, speaking
 from bot.quiz import leaderboard as core
-from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, update
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, server_lang, update
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
 
-PERIOD_NAMES = {"all-time": "All time", "month": "This month", "week": "This week"}
+PERIOD_NAMES = {"all-time": N_("All time"), "month": N_("This month"), "week": N_("This week")}
 
 
 def leaderboard_embed(page: core.LeaderboardPage) -> discord.Embed:
+    """The board, in the current language (the server's: it is public)."""
     # <@id> renders as the member's current name and pings nobody: mentions are off bot-wide.
-    lines = [f"**{num(s.rank)}.** <@{s.user_id}> — {num(s.points)} points"
+    lines = [_("**{rank}.** <@{user}> — {points} points", rank=num(s.rank), user=s.user_id,
+               points=num(s.points))
              for s in page.standings]
-    embed = discord.Embed(title=f"Leaderboard · {PERIOD_NAMES[page.period]}",
-                          description="\n".join(lines) or "No points yet. Start a round with "
-                                                         "`/quiz start`!",
+    embed = discord.Embed(title=_("Leaderboard · {period}", period=_(PERIOD_NAMES[page.period])),
+                          description="\n".join(lines) or _("No points yet. Start a round with "
+                                                           "`/quiz start`!"),
                           colour=EmbedColour.QUIZ)
-    embed.set_footer(text=f"Page {num(page.page)} of {num(page.pages)} · "
-                          f"{num(page.players)} players · "
-                          "months and weeks in UTC, weeks from Monday")
+    embed.set_footer(text=_("Page {page} of {pages} · {players} players · months and weeks in "
+                            "UTC, weeks from Monday", page=num(page.page), pages=num(page.pages),
+                            players=num(page.players)))
     return embed
 
 
@@ -41,7 +44,7 @@ def leaderboard_view(page: core.LeaderboardPage) -> discord.ui.View | None:
     if page.pages <= 1:
         return None
     view = discord.ui.View(timeout=None)
-    for target, label in ((page.page - 1, "◀ Previous"), (page.page + 1, "Next ▶")):
+    for target, label in ((page.page - 1, _("◀ Previous")), (page.page + 1, _("Next ▶"))):
         button = LeaderboardPageButton(page.period, target, label)
         button.item.disabled = not 1 <= target <= page.pages
         view.add_item(button)
@@ -71,8 +74,10 @@ class LeaderboardPageButton(Button,
         # Players may have dropped off since the message was sent: the nearest page is shown.
         result = await core.leaderboard(interaction.client.services.engine,
                                         interaction.guild_id, self.period, self.page)
-        view = leaderboard_view(result)
-        await update(interaction, embed=leaderboard_embed(result), view=view)
+        with speaking(server_lang(interaction)):
+            view = leaderboard_view(result)
+            embed = leaderboard_embed(result)
+        await update(interaction, embed=embed, view=view)
 
 
 class Leaderboard(commands.Cog):
@@ -95,15 +100,18 @@ class Leaderboard(commands.Cog):
         result = await core.leaderboard(self.bot.services.engine, interaction.guild_id,
                                         period.value if period else "all-time", page)
         if result.out_of_range:
-            pages = "1 page" if result.pages == 1 else f"{num(result.pages)} pages"
-            await send_ephemeral(interaction, f"There is no page {num(page)}: this leaderboard "
-                                              f"has {pages} ({num(result.players)} players).")
+            pages = ngettext("{n} page", "{n} pages", result.pages)
+            await send_ephemeral(interaction, _("There is no page {page}: this leaderboard has "
+                                                "{pages} ({players} players).", page=num(page),
+                                                pages=pages, players=num(result.players)))
             return
-        view = leaderboard_view(result)
+        with speaking(server_lang(interaction)):
+            view = leaderboard_view(result)
+            embed = leaderboard_embed(result)
         if view is None:
-            await respond(interaction, embed=leaderboard_embed(result))
+            await respond(interaction, embed=embed)
         else:
-            await respond(interaction, embed=leaderboard_embed(result), view=view)
+            await respond(interaction, embed=embed, view=view)
 
 
 async def setup(bot: FactQuiz) -> None:

@@ -13,33 +13,49 @@ from discord.ext import commands
 from bot.cogs import _sources
 from bot.cogs._cache import ReplyCache
 from bot.cogs._declared import recheck
-from bot.cogs._embeds import EmbedColour, day, truncate, user_text
+from bot.cogs._embeds import EmbedColour, truncate, user_text
 from bot.cogs._items import Button
 from bot.cogs._pictures import reply_with_picture
 from bot.facts import recognition as core
 from bot.facts.names import NotMember, Resolved, Unknown
 from bot.facts.recognition import AsOfError, CountryView, StateStatus
-from bot.facts.records import SNAPSHOT_DATE, Category, Facts, IsraelStatus
-from bot.reply import HookInteraction, Interaction, Refusal, respond, send_ephemeral, update
+from bot.facts.records import (
+    SNAPSHOT_DATE,
+    Category,
+    Facts,
+    IsraelStatus,
+    MemberState,
+    RecognitionEvent,
+)
+from bot.i18n import N_, _, current, pgettext, speaking
+from bot.reply import (
+    HookInteraction,
+    Interaction,
+    Refusal,
+    respond,
+    send_ephemeral,
+    server_lang,
+    update,
+)
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
 
 PER_PAGE = 30
 CATEGORY_PHRASES = {
-    Category.BOTH: "recognizes both Israel and Palestine",
-    Category.ISRAEL_ONLY: "recognizes Israel only",
-    Category.PALESTINE_ONLY: "recognizes Palestine only",
-    Category.NEITHER: "recognizes neither Israel nor Palestine",
+    Category.BOTH: N_("recognizes both Israel and Palestine"),
+    Category.ISRAEL_ONLY: N_("recognizes Israel only"),
+    Category.PALESTINE_ONLY: N_("recognizes Palestine only"),
+    Category.NEITHER: N_("recognizes neither Israel nor Palestine"),
 }
 CATEGORY_TITLES = {
-    Category.BOTH: "Recognize both Israel and Palestine",
-    Category.ISRAEL_ONLY: "Recognize Israel only",
-    Category.PALESTINE_ONLY: "Recognize Palestine only",
-    Category.NEITHER: "Recognize neither",
+    Category.BOTH: N_("Recognize both Israel and Palestine"),
+    Category.ISRAEL_ONLY: N_("Recognize Israel only"),
+    Category.PALESTINE_ONLY: N_("Recognize Palestine only"),
+    Category.NEITHER: N_("Recognize neither"),
 }
-CATEGORY_SHORT = {Category.BOTH: "Both", Category.ISRAEL_ONLY: "Israel only",
-                  Category.PALESTINE_ONLY: "Palestine only", Category.NEITHER: "Neither"}
+CATEGORY_SHORT = {Category.BOTH: N_("Both"), Category.ISRAEL_ONLY: N_("Israel only"),
+                  Category.PALESTINE_ONLY: N_("Palestine only"), Category.NEITHER: N_("Neither")}
 STATUS_CHOICES = [app_commands.Choice(name=CATEGORY_SHORT[c], value=c.value) for c in Category]
 AS_OF_HELP = "A date, YYYY-MM-DD, from 2023-11-14 on (default: the latest in the data)"
 
@@ -53,7 +69,8 @@ class AsOf(app_commands.Transformer):
         try:
             return core.parse_as_of(value, interaction.client.services.facts.facts)
         except AsOfError as exc:
-            raise Refusal(f"`as_of`: {user_text(str(exc))}. Use a date like 2024-06-01.") from exc
+            raise Refusal(_("`as_of`: {error}. Use a date like 2024-06-01.",
+                            error=user_text(str(exc)))) from exc
 
 
 # An omitted option never reaches a transformer: the command gets None, i.e. the latest date.
@@ -61,88 +78,121 @@ AsOfDate = app_commands.Transform[dt.date, AsOf]
 
 
 def _footer(facts: Facts, as_of: dt.date) -> str:
+    lang = current()
     latest = facts.latest_event_date
-    note = "" if as_of <= latest else f" (no change recorded after {day(latest)})"
-    return (f"As of {day(as_of)}{note} · Source: Visual Capitalist (14 Nov 2023, from Wikipedia) "
-            f"and dated changes since")
+    note = "" if as_of <= latest else _(" (no change recorded after {date})",
+                                        date=lang.date(latest))
+    return _("As of {date}{note} · Source: Visual Capitalist ({snapshot}, from Wikipedia) "
+             "and dated changes since", date=lang.date(as_of), note=note,
+             snapshot=lang.date(SNAPSHOT_DATE))
+
+
+def _data_date(text: str) -> str:
+    """A date from the data files (ISO, maybe month only): as it is in English, written out
+    otherwise."""
+    return current().data_date(text)
 
 
 def _since(iso3: str, date: str) -> str:
     if not date:
         return ""
     predecessor = core.inherited_from(iso3, date)
-    return f" (since {date}" + (f", as {predecessor})" if predecessor else ")")
+    if predecessor:
+        return _(" (since {date}, as {predecessor})", date=_data_date(date),
+                 predecessor=_(predecessor))
+    return _(" (since {date})", date=_data_date(date))
+
+
+def name_of(member: MemberState) -> str:
+    """A member's name in the current language (CLDR's, or the bot's own English name)."""
+    return current().country(member.iso2, member.name)
+
+
+def _event(event: RecognitionEvent) -> str:
+    return pgettext("event", event.event.replace("_", " "))
 
 
 def israel_line(status: StateStatus) -> str:
     dated = _since(status.iso3, status.israel_recognition_date)
     return {
-        IsraelStatus.RECOGNIZES: f"✅ Recognizes Israel{dated}",
-        IsraelStatus.SELF: "— This is Israel (the article counts it among the states "
-                           "recognizing Israel)",
-        IsraelStatus.NEVER: "❌ Has never recognized Israel",
-        IsraelStatus.WITHDREW: "❌ Withdrew its recognition of Israel",
-        IsraelStatus.SUSPENDED: "❌ Relations suspended/cut — the article counts this as not "
-                                "recognizing; recognition was never formally withdrawn",
+        IsraelStatus.RECOGNIZES: _("✅ Recognizes Israel{dated}", dated=dated),
+        IsraelStatus.SELF: _("— This is Israel (the article counts it among the states "
+                             "recognizing Israel)"),
+        IsraelStatus.NEVER: _("❌ Has never recognized Israel"),
+        IsraelStatus.WITHDREW: _("❌ Withdrew its recognition of Israel"),
+        IsraelStatus.SUSPENDED: _("❌ Relations suspended/cut — the article counts this as not "
+                                  "recognizing; recognition was never formally withdrawn"),
     }[status.israel_status]
 
 
 def palestine_line(status: StateStatus) -> str:
     if not status.recognizes_palestine:
-        return "❌ Does not recognize the State of Palestine"
-    return "✅ Recognizes the State of Palestine" + _since(status.iso3,
-                                                         status.palestine_recognition_date)
+        return _("❌ Does not recognize the State of Palestine")
+    return _("✅ Recognizes the State of Palestine{dated}",
+             dated=_since(status.iso3, status.palestine_recognition_date))
 
 
 def country_embed(facts: Facts, view: CountryView, note: str = "") -> discord.Embed:
+    lang = current()
     member = facts.member_by_iso3[view.iso3]
     category = view.now.category
     embed = discord.Embed(
-        title=f"{member.flag} {member.name}",
-        description=f"As of {day(view.as_of)}: **{CATEGORY_PHRASES[category]}**."
+        title=f"{member.flag} {name_of(member)}",
+        description=_("As of {date}: **{phrase}**.", date=lang.date(view.as_of),
+                      phrase=_(CATEGORY_PHRASES[category]))
                     + (f"\n{note}" if note else ""),
         colour=EmbedColour.RECOGNITION,
     )
-    embed.add_field(name="Israel", value=israel_line(view.now), inline=False)
-    embed.add_field(name="Palestine", value=palestine_line(view.now), inline=False)
-    changes = [f"{e.date}: {e.event.replace('_', ' ')}" + (f" — {e.note}" if e.note else "")
+    embed.add_field(name=_("Israel"), value=israel_line(view.now), inline=False)
+    embed.add_field(name=_("Palestine"), value=palestine_line(view.now), inline=False)
+    changes = [f"{_data_date(e.date)}: {_event(e)}"
+               + (f" — {pgettext('data', e.note)}" if e.note else "")
                for e in view.now.events]
     if view.changed:
-        changes.append(f"At the article's snapshot ({day(SNAPSHOT_DATE)}) it "
-                       f"{CATEGORY_PHRASES[view.at_snapshot.category]}.")
-    changes += [f"Later, {e.date}: {e.event.replace('_', ' ')}" for e in view.later]
-    embed.add_field(name=f"Changes since {day(SNAPSHOT_DATE)}",
-                    value=truncate("\n".join(changes) or "None recorded.", 1024), inline=False)
+        changes.append(_("At the article's snapshot ({date}) it {phrase}.",
+                         date=lang.date(SNAPSHOT_DATE),
+                         phrase=_(CATEGORY_PHRASES[view.at_snapshot.category])))
+    changes += [_("Later, {date}: {event}", date=_data_date(e.date), event=_event(e))
+                for e in view.later]
+    embed.add_field(name=_("Changes since {date}", date=lang.date(SNAPSHOT_DATE)),
+                    value=truncate("\n".join(changes) or _("None recorded."), 1024), inline=False)
     if view.dispute:
-        embed.add_field(name="Disputed", value=truncate(view.dispute, 1024), inline=False)
+        embed.add_field(name=_("Disputed"), value=truncate(pgettext("data", view.dispute), 1024),
+                        inline=False)
     sources = [core.SNAPSHOT_SOURCE] + [core.event_source(facts, e)
                                         for e in (*view.now.events, *view.later)]
-    embed.add_field(name="Sources", value=_sources.links(" | ".join(sources)), inline=False)
-    embed.set_footer(text=_footer(facts, view.as_of) + f" · confidence: {view.confidence}")
+    embed.add_field(name=_("Sources"), value=_sources.links(" | ".join(sources)), inline=False)
+    embed.set_footer(text=_footer(facts, view.as_of)
+                     + _(" · confidence: {confidence}",
+                         confidence=pgettext("confidence", view.confidence)))
     return embed
 
 
 def summary_embed(facts: Facts, as_of: dt.date) -> discord.Embed:
+    lang = current()
     counts = core.category_counts(core.status_at(facts, as_of))
     base = core.category_counts(core.status_at(facts, SNAPSHOT_DATE))
     same_day = as_of == SNAPSHOT_DATE
     embed = discord.Embed(
-        title="Recognition among the 193 UN member states",
-        description=f"As of {day(as_of)}" + ("" if same_day else
-                    f", beside the article's figures of {day(SNAPSHOT_DATE)} in brackets") + ".",
+        title=_("Recognition among the 193 UN member states"),
+        description=_("As of {date}.", date=lang.date(as_of)) if same_day else
+                    _("As of {date}, beside the article's figures of {snapshot} in brackets.",
+                      date=lang.date(as_of), snapshot=lang.date(SNAPSHOT_DATE)),
         colour=EmbedColour.RECOGNITION,
     )
-    rows = [("Recognize Israel", "israel"), ("Recognize Palestine", "palestine"),
-            ("Both", "both"), ("Israel only", "israel_only"),
-            ("Palestine only", "palestine_only"), ("Neither", "neither")]
+    rows = [(N_("Recognize Israel"), "israel"), (N_("Recognize Palestine"), "palestine"),
+            (CATEGORY_SHORT[Category.BOTH], "both"),
+            (CATEGORY_SHORT[Category.ISRAEL_ONLY], "israel_only"),
+            (CATEGORY_SHORT[Category.PALESTINE_ONLY], "palestine_only"),
+            (CATEGORY_SHORT[Category.NEITHER], "neither")]
     for name, key in rows:
         value = f"**{counts[key]}**" + ("" if same_day else f" ({base[key]})")
-        embed.add_field(name=name, value=value)
+        embed.add_field(name=_(name), value=value)
     embed.add_field(
-        name="Counting convention",
-        value="The article's: Israel counts itself; suspending or cutting relations counts as "
-              "not recognizing Israel. Mexico is counted as not recognizing Palestine "
-              "(Wikipedia, which counts it, gives one more).",
+        name=_("Counting convention"),
+        value=_("The article's: Israel counts itself; suspending or cutting relations counts "
+                "as not recognizing Israel. Mexico is counted as not recognizing Palestine "
+                "(Wikipedia, which counts it, gives one more)."),
         inline=False,
     )
     embed.set_footer(text=_footer(facts, as_of))
@@ -151,23 +201,26 @@ def summary_embed(facts: Facts, as_of: dt.date) -> discord.Embed:
 
 def list_page(facts: Facts, category: Category, as_of: dt.date, page: int
               ) -> tuple[discord.Embed, discord.ui.View | None]:
+    members = facts.member_by_iso3
     states = core.states_in(facts, category, as_of)
+    if not current().is_default:  # in the reader's alphabet (가나다 order)
+        states = sorted(states, key=lambda c: name_of(members[c]))
     pages = max(1, -(-len(states) // PER_PAGE))
     page = min(max(page, 0), pages - 1)
     chunk = states[page * PER_PAGE:(page + 1) * PER_PAGE]
-    members = facts.member_by_iso3
-    lines = [f"{members[c].flag} {members[c].name}" for c in chunk]
+    lines = [f"{members[c].flag} {name_of(members[c])}" for c in chunk]
     embed = discord.Embed(
-        title=f"{CATEGORY_TITLES[category]}: {len(states)} states",
-        description="\n".join(lines) or "No UN member state is in this group.",
+        title=_("{title}: {count} states", title=_(CATEGORY_TITLES[category]), count=len(states)),
+        description="\n".join(lines) or _("No UN member state is in this group."),
         colour=EmbedColour.RECOGNITION,
     )
     footer = _footer(facts, as_of)
-    embed.set_footer(text=f"Page {page + 1} of {pages} · {footer}" if pages > 1 else footer)
+    embed.set_footer(text=_("Page {page} of {pages} · {footer}", page=page + 1, pages=pages,
+                            footer=footer) if pages > 1 else footer)
     if pages == 1:
         return embed, None
     view = discord.ui.View(timeout=None)
-    for target, label in ((page - 1, "◀ Previous"), (page + 1, "Next ▶")):
+    for target, label in ((page - 1, _("◀ Previous")), (page + 1, _("Next ▶"))):
         button = ListPageButton(category, as_of, target, label)
         button.item.disabled = not 0 <= target < pages
         view.add_item(button)
@@ -196,7 +249,9 @@ class ListPageButton(Button,
 
     async def handle(self, interaction: Interaction) -> None:
         bot = interaction.client
-        embed, view = list_page(bot.services.facts.facts, self.category, self.as_of, self.page)
+        with speaking(server_lang(interaction)):
+            embed, view = list_page(bot.services.facts.facts, self.category, self.as_of,
+                                    self.page)
         await update(interaction, embed=embed, view=view)
 
 
@@ -227,30 +282,38 @@ class Recognition(commands.GroupCog, group_name="recognition",
         if isinstance(found, Unknown):
             shown = user_text(country, 60)
             if found.suggestions:
-                names = ", ".join(f"**{m.name}**" for m in found.suggestions)
-                text = f"I don't know a UN member state called “{shown}”. Did you mean {names}?"
+                names = ", ".join(f"**{name_of(m)}**" for m in found.suggestions)
+                text = _("I don't know a UN member state called “{shown}”. Did you mean "
+                         "{names}?", shown=shown, names=names)
             else:
-                text = (f"I don't know a UN member state called “{shown}”. Try the suggestions "
-                        "Discord shows while you type.")
+                text = _("I don't know a UN member state called “{shown}”. Try the suggestions "
+                         "Discord shows while you type.", shown=shown)
             await send_ephemeral(interaction, text)
             return
+        public = server_lang(interaction)
         if isinstance(found, NotMember):
-            embed = discord.Embed(title=found.name, description=found.explanation,
-                                  colour=EmbedColour.RECOGNITION)
+            with speaking(public):
+                embed = discord.Embed(title=_(found.name), description=_(found.explanation),
+                                      colour=EmbedColour.RECOGNITION)
             await respond(interaction, embed=embed)
             return
         assert isinstance(found, Resolved)
         facts, iso3 = holder.facts, found.state.iso3
-        embed = self.embeds.get(
-            ("country", facts.version, iso3, date),
-            lambda: country_embed(facts, core.country_view(facts, iso3, date), found.note))
+        with speaking(public):
+            embed = self.embeds.get(
+                ("country", facts.version, iso3, date, public.code),
+                lambda: country_embed(facts, core.country_view(facts, iso3, date),
+                                      _(found.note) if found.note else ""))
         await respond(interaction, embed=embed)
 
     @country.autocomplete("country")
     async def country_autocomplete(self, interaction: Interaction, current: str
                                    ) -> list[app_commands.Choice[str]]:
+        # Labels in the member's language (the current one); values stay the English names,
+        # which resolve in every language.
         return [app_commands.Choice(name=label, value=value)
-                for label, value in self.bot.services.facts.names.autocomplete(current)]
+                for label, value in self.bot.services.facts.names.autocomplete(
+                    current, localize=name_of)]
 
     @app_commands.command(name="summary", description="How many UN members recognize Israel, "
                                                       "Palestine, both or neither")
@@ -258,8 +321,10 @@ class Recognition(commands.GroupCog, group_name="recognition",
     async def summary(self, interaction: Interaction, as_of: AsOfDate | None = None) -> None:
         date = self._date(as_of)
         facts = self.bot.services.facts.facts
-        embed = self.embeds.get(("summary", facts.version, date),
-                                lambda: summary_embed(facts, date))
+        public = server_lang(interaction)
+        with speaking(public):
+            embed = self.embeds.get(("summary", facts.version, date, public.code),
+                                    lambda: summary_embed(facts, date))
         await respond(interaction, embed=embed)
 
     @app_commands.command(name="map", description="World map: who recognizes Israel, "
@@ -269,12 +334,13 @@ class Recognition(commands.GroupCog, group_name="recognition",
         date = self._date(as_of)
         facts = self.bot.services.facts.facts
         counts = core.category_counts(core.status_at(facts, date))
-        embed = discord.Embed(
-            title=f"Recognition of Israel and Palestine — {day(date)}",
-            description=" · ".join(f"{CATEGORY_SHORT[c]}: **{counts[c.value]}**"
-                                   for c in Category),
-            colour=EmbedColour.RECOGNITION)
-        embed.set_footer(text=_footer(facts, date))
+        with speaking(server_lang(interaction)) as lang:
+            embed = discord.Embed(
+                title=_("Recognition of Israel and Palestine — {date}", date=lang.date(date)),
+                description=" · ".join(f"{_(CATEGORY_SHORT[c])}: **{counts[c.value]}**"
+                                       for c in Category),
+                colour=EmbedColour.RECOGNITION)
+            embed.set_footer(text=_footer(facts, date))
         await reply_with_picture(interaction, embed,
                                  self.bot.services.pictures.recognition_map(
                                      facts, date, lane=interaction.guild_id))
@@ -285,7 +351,9 @@ class Recognition(commands.GroupCog, group_name="recognition",
     async def list_(self, interaction: Interaction, status: app_commands.Choice[str],
                     as_of: AsOfDate | None = None) -> None:
         date = self._date(as_of)
-        embed, view = list_page(self.bot.services.facts.facts, Category(status.value), date, 0)
+        with speaking(server_lang(interaction)):
+            embed, view = list_page(self.bot.services.facts.facts, Category(status.value), date,
+                                    0)
         if view is None:
             await respond(interaction, embed=embed)
         else:

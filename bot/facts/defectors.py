@@ -14,8 +14,9 @@ from bot.facts.format import num
 from bot.facts.format import signed as signed  # re-exported: bot/cogs/defectors.py imports it
 from bot.facts.format import signed_pct as signed_pct  # likewise
 from bot.facts.records import DefectorPeriod, Facts, PeriodKind
+from bot.i18n import N_, _
 
-MOU_NAME = "South Korea's Ministry of Unification (MOU)"
+MOU_NAME = N_("South Korea's Ministry of Unification (MOU)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +92,15 @@ def years_available(facts: Facts) -> str:
     years = facts.years
     buckets = [p for p in facts.periods if p.kind is PeriodKind.AGGREGATE]
     parts = [_bucket_phrase(p) for p in sorted(buckets, key=lambda p: p.last_year)]
-    parts.append(f"every single year {years[0].last_year}–{years[-1].last_year}")
+    parts.append(_("every single year {first}–{last}", first=years[0].last_year,
+                   last=years[-1].last_year))
     return "; ".join(parts)
 
 
 def _bucket_phrase(p: DefectorPeriod) -> str:
     if p.first_year is None:
-        return f"{p.last_year} (as everyone recorded up to the end of {p.last_year})"
-    return f"{p.first_year}–{p.last_year} (combined)"
+        return _("{year} (as everyone recorded up to the end of {year})", year=p.last_year)
+    return _("{first}–{last} (combined)", first=p.first_year, last=p.last_year)
 
 
 def _rank(facts: Facts, period: DefectorPeriod) -> int:
@@ -123,24 +125,21 @@ def _context(facts: Facts, period: DefectorPeriod, previous: DefectorPeriod | No
     lines: list[str] = []
     top = peak(facts)
     if period is top:
-        lines.append(f"Peak year: {num(top.total)} arrivals, the most of any year on record.")
+        lines.append(_("Peak year: {total} arrivals, the most of any year on record.",
+                       total=num(top.total)))
     steps = _drops(facts)
     if steps and previous is not None:
         biggest_fall = min(steps, key=lambda s: s[1].total - s[0].total)
         if biggest_fall[1] is period:
-            lines.append(
-                f"The largest fall on record: {num(previous.total - period.total)} fewer than "
-                f"{previous.last_year}."
-            )
+            lines.append(_("The largest fall on record: {fall} fewer than {year}.",
+                           fall=num(previous.total - period.total), year=previous.last_year))
     if period.last_year == 2012:
-        lines.append("Kim Jong Un's first full year in power: border controls tightened.")
+        lines.append(_("Kim Jong Un's first full year in power: border controls tightened."))
     if period.last_year == 2020:
-        lines.append(
-            "After COVID-19 North Korea shut its borders in 2020: arrivals dropped from "
-            "thousands to the low hundreds."
-        )
+        lines.append(_("After COVID-19 North Korea shut its borders in 2020: arrivals dropped "
+                       "from thousands to the low hundreds."))
     if period is lowest(facts):
-        lines.append(f"The lowest single year on record ({num(period.total)}).")
+        lines.append(_("The lowest single year on record ({total}).", total=num(period.total)))
     return lines
 
 
@@ -166,18 +165,21 @@ def answer_year(facts: Facts, year: int) -> YearAnswer | BucketAnswer | NoData:
         if p.kind is PeriodKind.AGGREGATE and p.first_year is not None and p.covers(year):
             return BucketAnswer(
                 year, p,
-                f"{year} is published only combined: {num(p.total)} for "
-                f"{p.first_year}–{p.last_year}. MOU gives no figure for {year} alone.",
+                _("{year} is published only combined: {total} for {first}–{last}. MOU gives "
+                  "no figure for {year} alone.", year=year, total=num(p.total),
+                  first=p.first_year, last=p.last_year),
             )
         if p.kind is PeriodKind.AGGREGATE and p.first_year is None and p.last_year == year:
             return BucketAnswer(
                 year, p,
-                f"{num(p.total)} is everyone recorded up to the end of {year} (the article "
-                f"labels it {year}); MOU publishes no figure for {year} alone.",
+                _("{total} is everyone recorded up to the end of {year} (the article labels "
+                  "it {year}); MOU publishes no figure for {year} alone.",
+                  total=num(p.total), year=year),
             )
     return NoData(
         year,
-        f"There is no figure for {year}. The data covers {years_available(facts)}.",
+        _("There is no figure for {year}. The data covers {available}.", year=year,
+          available=years_available(facts)),
     )
 
 
@@ -185,10 +187,12 @@ def overview(facts: Facts) -> Overview:
     counted = [p for p in facts.periods if p.kind is not PeriodKind.PARTIAL]
     top, low, latest = peak(facts), lowest(facts), facts.years[-1]
     drop_2012 = _change(facts, 2012)
-    trend = (
-        f"Arrivals climbed to a peak of {num(top.total)} in {top.last_year}, fell by "
-        f"{num(-drop_2012) if drop_2012 else '?'} in 2012 and have stayed in the low hundreds "
-        f"since the 2020 border closure ({latest.last_year}: {num(latest.total)})."
+    trend = _(
+        "Arrivals climbed to a peak of {peak} in {peak_year}, fell by {fall} in 2012 and have "
+        "stayed in the low hundreds since the 2020 border closure ({latest_year}: {latest}).",
+        peak=num(top.total), peak_year=top.last_year,
+        fall=num(-drop_2012) if drop_2012 else "?",
+        latest_year=latest.last_year, latest=num(latest.total),
     )
     return Overview(
         total=sum(p.total for p in counted),
@@ -209,7 +213,8 @@ def _change(facts: Facts, year: int) -> int | None:
 
 def span(facts: Facts, first: int, last: int) -> SpanAnswer:
     if last < first:
-        raise SpanError(f"`to_year` ({last}) must not come before `year` ({first}).")
+        raise SpanError(_("`to_year` ({last}) must not come before `year` ({first}).",
+                          last=last, first=first))
     chosen: list[DefectorPeriod] = []
     for p in sorted(facts.periods, key=lambda p: p.last_year):
         if p.kind is PeriodKind.PARTIAL:
@@ -219,24 +224,25 @@ def span(facts: Facts, first: int, last: int) -> SpanAnswer:
         if not overlaps:
             continue
         if p.kind is PeriodKind.AGGREGATE and p.first_year is None:
-            raise SpanError(
-                f"{p.last_year} is published only as everyone recorded up to the end of "
-                f"{p.last_year} ({num(p.total)}), so a span cannot include it. "
-                f"Start from {p.last_year + 1} or later."
-            )
+            raise SpanError(_(
+                "{year} is published only as everyone recorded up to the end of {year} "
+                "({total}), so a span cannot include it. Start from {next} or later.",
+                year=p.last_year, total=num(p.total), next=p.last_year + 1))
         if p.kind is PeriodKind.AGGREGATE and not (first <= lo and p.last_year <= last):
-            raise SpanError(
-                f"{lo}–{p.last_year} is published only combined ({num(p.total)}), so a span "
-                f"must include all of those years or none of them."
-            )
+            raise SpanError(_(
+                "{first}–{last} is published only combined ({total}), so a span must include "
+                "all of those years or none of them.", first=lo, last=p.last_year,
+                total=num(p.total)))
         chosen.append(p)
     ys = facts.years
     if not chosen or last > ys[-1].last_year:
-        raise SpanError(f"That span is outside the data, which covers {years_available(facts)}.")
+        raise SpanError(_("That span is outside the data, which covers {available}.",
+                          available=years_available(facts)))
     singles = [p for p in chosen if p.is_year]
     note = ""
     if any(not p.is_year for p in chosen):
-        note = "Includes years published only combined; highest and lowest count single years only."
+        note = _("Includes years published only combined; highest and lowest count single "
+                 "years only.")
     return SpanAnswer(
         first_year=first,
         last_year=last,

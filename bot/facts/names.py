@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -15,39 +16,71 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.facts.records import Facts, MemberState
+from bot.i18n import LOCALES, N_, Lang, _
 
 NOT_MEMBERS: dict[str, tuple[tuple[str, ...], str]] = {
-    "Palestine": (
+    N_("Palestine"): (
         ("Palestine", "State of Palestine", "PSE", "PS", "Palestinian territories",
-         "Palestinian Authority", "Gaza", "West Bank"),
-        "The State of Palestine is not a UN member state (it has been a non-member observer "
+         "Palestinian Authority", "Gaza", "West Bank",
+         "팔레스타인", "팔레스타인국", "팔레스타인 자치정부", "가자", "가자지구", "요르단강 서안"),
+        N_("The State of Palestine is not a UN member state (it has been a non-member observer "
         "state since 2012), so it is not a row of this table. Its recognition by the 193 "
         "members is what this table records: try `/recognition summary`. In the Oslo Accords "
-        "(1993) the PLO recognized the State of Israel.",
+        "(1993) the PLO recognized the State of Israel."),
     ),
-    "Holy See": (
-        ("Holy See", "Vatican", "Vatican City", "VAT", "VA"),
-        "The Holy See (Vatican City) is a non-member observer state of the UN, not one of the "
-        "193 member states, so it is not a row of this table.",
+    N_("Holy See"): (
+        ("Holy See", "Vatican", "Vatican City", "VAT", "VA", "교황청", "바티칸", "바티칸 시국"),
+        N_("The Holy See (Vatican City) is a non-member observer state of the UN, not one of "
+           "the 193 member states, so it is not a row of this table."),
     ),
-    "Kosovo": (
-        ("Kosovo", "XK", "XKX"),
-        "Kosovo is not a UN member state, so it is not a row of this table.",
+    N_("Kosovo"): (
+        ("Kosovo", "XK", "XKX", "코소보"),
+        N_("Kosovo is not a UN member state, so it is not a row of this table."),
     ),
-    "Taiwan": (
-        ("Taiwan", "Republic of China", "ROC", "TWN", "TW", "Chinese Taipei"),
-        "Taiwan (Republic of China) is not a UN member state, so it is not a row of this table.",
+    N_("Taiwan"): (
+        ("Taiwan", "Republic of China", "ROC", "TWN", "TW", "Chinese Taipei", "대만", "타이완",
+         "중화민국"),
+        N_("Taiwan (Republic of China) is not a UN member state, so it is not a row of this "
+           "table."),
     ),
-    "Western Sahara": (
-        ("Western Sahara", "Sahrawi Arab Democratic Republic", "SADR", "ESH", "EH"),
-        "Western Sahara is not a UN member state, so it is not a row of this table.",
+    N_("Western Sahara"): (
+        ("Western Sahara", "Sahrawi Arab Democratic Republic", "SADR", "ESH", "EH", "서사하라",
+         "사하라 아랍 민주 공화국"),
+        N_("Western Sahara is not a UN member state, so it is not a row of this table."),
     ),
 }
 
-ISRAEL_NOTE = (
+ISRAEL_NOTE = N_(
     "Israel is one of the 193 UN member states. Following the article, it counts itself among "
     "the states recognizing Israel; it does not recognize the State of Palestine."
 )
+
+# What Korean speakers type beyond CLDR's names (which every language's index gets, see
+# NameIndex): the everyday names of the two Koreas and a few common short forms.
+EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
+    "KP": ("북한", "조선", "조선민주주의인민공화국", "북조선"),
+    "KR": ("남한", "한국", "대한민국", "남조선"),
+    "US": ("미국", "미합중국"),
+    "GB": ("영국", "영연방 왕국"),
+    "CN": ("중국", "중화인민공화국"),
+    "RU": ("러시아", "러시아 연방"),
+    "CI": ("코트디부아르", "아이보리코스트"),
+    "CD": ("콩고민주공화국", "민주콩고"),
+    "CG": ("콩고 공화국", "콩고"),
+    "MM": ("미얀마", "버마"),
+    "CZ": ("체코", "체코 공화국"),
+    "TR": ("튀르키예", "터키"),
+    "AE": ("아랍에미리트", "아랍 에미리트"),
+    "SA": ("사우디", "사우디아라비아"),
+    "NZ": ("뉴질랜드",),
+    "ZA": ("남아공", "남아프리카 공화국"),
+}
+
+
+def localized_names(member: MemberState) -> tuple[str, ...]:
+    """The names of ``member`` in the bot's other languages (CLDR), plus EXTRA_ALIASES."""
+    names = [Lang(code).country(member.iso2, "") for code in LOCALES if code != "en"]
+    return tuple(n for n in (*names, *EXTRA_ALIASES.get(member.iso2, ())) if n)
 
 AUTO_ACCEPT = 90  # fuzzy score at which a typo resolves without asking
 SUGGEST = 55  # weakest score still worth suggesting
@@ -95,7 +128,7 @@ class NameIndex:
         self._owners: list[MemberState] = []
         self._labels: list[str] = []  # the text shown for each key
         for m in facts.members:
-            for text in (m.name, *m.aliases):
+            for text in (m.name, *m.aliases, *localized_names(m)):
                 key = normalize(text)
                 self._exact.setdefault(key, m)
                 self._keys.append(key)
@@ -134,7 +167,7 @@ class NameIndex:
                 ) -> list[tuple[MemberState, float]]:
         """Best score per distinct state, best first."""
         best: dict[str, tuple[MemberState, float]] = {}
-        for _, score, idx in process.extract(key, self._keys, scorer=scorer, limit=limit * 3):
+        for _match, score, idx in process.extract(key, self._keys, scorer=scorer, limit=limit * 3):
             owner = self._owners[idx]
             if owner.iso3 not in best or best[owner.iso3][1] < score:
                 best[owner.iso3] = (owner, score)
@@ -144,16 +177,24 @@ class NameIndex:
     def _sorted_names(self) -> list[MemberState]:
         return sorted(self.facts.members, key=lambda m: normalize(m.name))
 
-    def autocomplete(self, partial: str, limit: int = 25) -> list[tuple[str, str]]:
-        """(label, value) pairs for Discord's autocomplete: prefix matches first, then fuzzy."""
+    def autocomplete(self, partial: str, limit: int = 25,
+                     localize: Callable[[MemberState], str] | None = None
+                     ) -> list[tuple[str, str]]:
+        """(label, value) pairs for Discord's autocomplete: prefix matches first, then fuzzy.
+
+        ``localize`` names a state in the reader's language for the label; the value stays
+        the English name, which the index resolves whatever language is asked in."""
+        named = localize or (lambda m: m.name)
         key = normalize(partial)
         if not key:
-            return [(m.name, m.name) for m in self._sorted_names[:limit]]
+            return [(named(m), m.name) for m in self._sorted_names[:limit]]
         out: dict[str, tuple[str, str]] = {}
 
         def add(m: MemberState, label: str) -> None:
             if m.iso3 not in out and len(out) < limit:
-                shown = m.name if normalize(label) == normalize(m.name) else f"{m.name} ({label})"
+                name = named(m)
+                shown = (name if normalize(label) in (normalize(m.name), normalize(name))
+                         else f"{name} ({label})")
                 out[m.iso3] = (shown[:100], m.name)
 
         if key in self._exact:  # an exact name, alias or ISO code goes first
@@ -175,7 +216,9 @@ class NameIndex:
         choices = list(out.values())
         # Places people ask about that are not rows (Palestine, Taiwan, …): offered too, so
         # picking one leads to the explanation instead of an empty list.
-        for name in NOT_MEMBERS:
-            if _word_starts(normalize(name), key):
-                choices.append((f"{name} (not a UN member state)", name))
+        for name, (aliases, _text) in NOT_MEMBERS.items():
+            # By its English name, or by any alias when typed in another script (팔레스타인).
+            if _word_starts(normalize(name), key) or (
+                    not key.isascii() and any(_word_starts(normalize(a), key) for a in aliases)):
+                choices.append((_("{name} (not a UN member state)", name=_(name)), name))
         return choices[:limit]

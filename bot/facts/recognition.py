@@ -19,6 +19,7 @@ from bot.facts.records import (
     IsraelStatus,
     RecognitionEvent,
 )
+from bot.i18n import N_, _, current
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +104,17 @@ def parse_as_of(text: str | None, facts: Facts) -> dt.date:
         return facts.latest_event_date
     text = text.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise AsOfError(f"{text[:40]!r} is not a date in the form YYYY-MM-DD")
+        raise AsOfError(_("{text} is not a date in the form YYYY-MM-DD", text=repr(text[:40])))
     try:
         value = dt.date.fromisoformat(text)
     except ValueError:
-        raise AsOfError(f"{text} is not a real date") from None
+        raise AsOfError(_("{text} is not a real date", text=text)) from None
     if value < SNAPSHOT_DATE:
-        raise AsOfError(
-            f"the data starts with the article's snapshot of {SNAPSHOT_DATE:%-d %B %Y}; "
-            "earlier dates are not covered"
-        )
+        lang = current()
+        raise AsOfError(_(
+            "the data starts with the article's snapshot of {date}; earlier dates are not "
+            "covered",
+            date=SNAPSHOT_DATE.strftime("%-d %B %Y") if lang.is_default else lang.date(SNAPSHOT_DATE)))
     return value
 
 
@@ -124,8 +126,8 @@ SNAPSHOT_SOURCE = (
 
 # Recognition dates these states inherited (reference README), with the year each state began
 # on its own: a date before it is the predecessor's act, and is shown as such.
-PREDECESSORS = {"RUS": ("the USSR", 1992), "CZE": ("Czechoslovakia", 1993),
-                "SVK": ("Czechoslovakia", 1993), "SRB": ("Yugoslavia", 1992)}
+PREDECESSORS = {"RUS": (N_("the USSR"), 1992), "CZE": (N_("Czechoslovakia"), 1993),
+                "SVK": (N_("Czechoslovakia"), 1993), "SRB": (N_("Yugoslavia"), 1992)}
 
 
 def inherited_from(iso3: str, date: str) -> str | None:

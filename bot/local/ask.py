@@ -37,9 +37,14 @@ def save_attachments(standin_attachments: dict[int, tuple[str, bytes]],
 async def ask(services: Services, line: str, *, as_json: bool = False, moderator: bool = False,
               save_dir: Path | None = None, out: TextIO = sys.stdout,
               err: TextIO = sys.stderr, member: str = "asker",
-              channel: str | None = None) -> int:
+              channel: str | None = None, locale: str | None = None,
+              guild_locale: str | None = None) -> int:
     async with running_bot(services, guild_id=ASK_GUILD_ID) as discord:
         user = discord.member(member.lower(), moderator=moderator)
+        # As a member whose Discord client is set to ``locale``, in a server of that
+        # language too (public answers follow the server), unless ``guild_locale`` differs.
+        user.locale = locale or "en-US"
+        discord.guild.locale = guild_locale or locale or "en-US"
         where = await discord.text_channel(channel) if channel else None
         try:
             exchange = await discord.invoke(line, user=user, channel=where, wait=False)

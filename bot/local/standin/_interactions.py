@@ -46,7 +46,7 @@ class InteractionsMixin(GatewayMixin, MessagesMixin):
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(self.application_id), "type": itype,
             "token": token, "version": 1, "attachment_size_limit": ATTACHMENT_LIMIT,
-            "locale": "en-US", "entitlements": [], "app_permissions": str(permissions.BOT),
+            "locale": user.locale, "entitlements": [], "app_permissions": str(permissions.BOT),
             "channel_id": str(channel.id), "channel": channel.payload(perms),
             "authorizing_integration_owners": {"0": str(guild.id) if guild else "0"},
             "context": 0 if guild else 1, "data": data,
@@ -54,8 +54,8 @@ class InteractionsMixin(GatewayMixin, MessagesMixin):
         if resolved:
             payload["data"]["resolved"] = resolved
         if guild is not None:
-            payload.update(guild_id=str(guild.id), guild_locale="en-US",
-                           guild={"id": str(guild.id), "locale": "en-US", "features": []},
+            payload.update(guild_id=str(guild.id), guild_locale=guild.locale,
+                           guild={"id": str(guild.id), "locale": guild.locale, "features": []},
                            member=member_payload(user, perms))
         else:
             payload["user"] = user.payload()

@@ -20,6 +20,8 @@ class User:
     username: str
     global_name: str | None = None
     bot: bool = False
+    # The language of the member's Discord client: interactions carry it as ``locale``.
+    locale: str = "en-US"
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -76,6 +78,8 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     # Commands whose default_member_permissions a server admin lifted in the server settings.
     command_overrides: set[str] = field(default_factory=set)
+    # The server's language (Server Settings → Community): ``guild_locale`` on interactions.
+    locale: str = "en-US"
 
     def add_channel(self, name: str, channel_id: int | None = None) -> Channel:
         channel = Channel(channel_id or snowflake(), name, self.id, position=len(self.channels))
@@ -91,7 +95,7 @@ class Guild:
             "explicit_content_filter": 0, "features": [], "mfa_level": 0,
             "system_channel_id": None, "system_channel_flags": 0, "rules_channel_id": None,
             "vanity_url_code": None, "description": None, "banner": None, "premium_tier": 0,
-            "preferred_locale": "en-US", "public_updates_channel_id": None, "nsfw_level": 0,
+            "preferred_locale": self.locale, "public_updates_channel_id": None, "nsfw_level": 0,
             "premium_progress_bar_enabled": False, "unavailable": False, "large": False,
             "member_count": 2, "joined_at": now_iso(), "voice_states": [], "presences": [],
             "threads": [], "stage_instances": [], "guild_scheduled_events": [], "emojis": [],
