@@ -13,8 +13,10 @@ through the real ``python -m bot quiz-rounds --json`` (the same code path as the
   Measured from the text alone, **independently of the declared fact keys**: let the
   *record* of an earlier question be its explanation plus its answer; a later question is
   given away when its subjects (the four-digit years and the UN member state names in its
-  text) appear in an earlier record and, for a multiple-choice question, its answer text too
-  (as a whole token: "2,402" does not match "12,402"); a true/false question, whose answer
+  text; any of them) appear in an earlier record and, for a multiple-choice question, the
+  record states its answer (as a whole token: "2,402" does not match "12,402"; a year only
+  with its figure, "2021: 63", since a year that merely bounds a span — "from 2009 to
+  2021" — tells nothing about which year was highest); a true/false question, whose answer
   ("True") no explanation prints, and a comparison, whose answer is one of its subjects
   ("2013 or 2022?"), are given away when all of their subjects appear in one
   earlier record (e.g. "Trinidad and Tobago: on 2 May 2024" before "Did Trinidad and Tobago
@@ -63,6 +65,17 @@ def _contains(text: str, token: str) -> bool:
     return re.search(rf"(?<![\w,.]){re.escape(token)}(?![\w]|,\d)", text) is not None
 
 
+def _states(record: str, answer: str) -> bool:
+    """The record states the answer. A year is stated only with its figure ("2021: 63",
+    "63 (2021)", "2011 → 2012: 2,706 to 1,502"): a year that only bounds a span ("from 2009
+    to 2021") says nothing about which year was highest or lowest."""
+    if not YEAR.fullmatch(answer):
+        return _contains(record, answer)
+    figure = r"[−+-]?\d[\d,]*"
+    return re.search(rf"(?<!\d){answer}(?: → \d{{4}})?: {figure}|{figure} \({answer}\)"
+                     rf"|\d{{4}} → {answer}: {figure}", record) is not None
+
+
 def subjects(q: dict, states: list[str]) -> set[str]:
     text = q["text"]
     return set(YEAR.findall(text)) | {s for s in states if _contains(text, s)}
@@ -81,7 +94,7 @@ def given_away(q: dict, earlier: list[dict], states: list[str]) -> bool:
         if every:
             if all(_contains(record, s) for s in subs):
                 return True
-        elif _contains(record, answer) and any(_contains(record, s) for s in subs):
+        elif _states(record, answer) and any(_contains(record, s) for s in subs):
             return True
     return False
 

@@ -539,8 +539,11 @@ def _count_family(which: str) -> Family:
         return _q(fam, "", difficulty, text, ascending(count, picked, num), num(count),
                   explanation, source, d, {}, subjects={f"date:{d.isoformat()}"},
                   asks={f"count:{which}@{d.isoformat()}"},
-                  reveals=_states_keys([e.iso3 for e in changed], which
-                                       if which != "both" else "palestine"))
+                  # The explanation names every state that changed since the snapshot, which
+                  # dates its recognition (or its cut relations) to after 14 November 2023.
+                  reveals=_states_keys([e.iso3 for e in changed], *(
+                      ("israel", "relations") if which == "israel"
+                      else ("palestine", "palestine_date"))))
 
     build.__doc__ = f"How many UN members recognized {which} as of a date."
     return family(f"{which}_count", "recognition", difficulty, params={"as_of": DATE})(build)
