@@ -18,6 +18,7 @@ from bot.i18n import _
 from bot.quiz import lifelines, scoring
 from bot.quiz.difficulty import share_line
 from bot.quiz.lifelines import LifelineResult, LifelineStatus
+from bot.quiz.rewards import Change
 from bot.quiz.rounds import (
     STANDINGS_SHOWN,
     AnswerStatus,
@@ -258,7 +259,8 @@ def board_lines(board: list[ScoreLine], limit: int) -> list[str]:
 
 
 def scoreboard_embed(info: RoundInfo, board: list[ScoreLine], reason: EndReason,
-                     stopped_by: int | None) -> discord.Embed:
+                     stopped_by: int | None, earned: list[Change] | None = None
+                     ) -> discord.Embed:
     lines = board_lines(board, 15)
     if len(board) > 15:
         lines.append(f"… and {num(len(board) - 15)} more players")
@@ -267,6 +269,10 @@ def scoreboard_embed(info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                           colour=EmbedColour.QUIZ)
     if reason is EndReason.STOPPED and stopped_by is not None:
         embed.add_field(name="Stopped by", value=f"<@{stopped_by}>")
+    if earned:  # a role mention pings nobody: the bot's mentions are off
+        embed.add_field(name=_("Rewards"), value=bounded_join(
+            [_("<@{member}> earned <@&{role}>", member=c.user_id, role=c.role_id)
+             for c in earned], "\n", 1024, reserve=30, more="and {} more"), inline=False)
     embed.set_footer(text="Points count on this server's /leaderboard.")
     return embed
 
