@@ -24,6 +24,10 @@ async def quick(discord: LocalDiscord, services: Services) -> LocalDiscord:
     return discord
 
 
+async def as_mod(quick: LocalDiscord, line: str) -> Any:
+    return await quick.invoke(line, user=quick.member("mod", moderator=True))
+
+
 def final_board(m: dict[str, Any]) -> bool:
     return bool(m["embeds"]) and m["embeds"][0]["title"].startswith("Round stopped")
 
@@ -43,18 +47,18 @@ async def play_one_right(quick: LocalDiscord, services: Services, name: str) -> 
 async def test_set_up_needs_manage_roles_and_a_role_below_the_bot(quick: LocalDiscord) -> None:
     guild = quick.guild
     low = await quick.standin.add_role(guild, "Quiz Champion", 1)
-    no_perm = await quick.invoke(f"/quizadmin rewards add role:{low.id} points:100", user=quick.member("mod", moderator=True))
+    no_perm = await as_mod(quick, f"/quizadmin rewards add role:{low.id} points:100")
     assert "Manage Roles" in no_perm.content
     guild.bot_permissions |= permissions.MANAGE_ROLES
-    above = await quick.invoke(f"/quizadmin rewards add role:{low.id} points:100", user=quick.member("mod", moderator=True))
+    above = await as_mod(quick, f"/quizadmin rewards add role:{low.id} points:100")
     assert "below its own highest role" in above.content  # the bot holds no role yet
     await quick.standin.add_role(guild, "factquiz", 5, bot_holds=True)
     high = await quick.standin.add_role(guild, "Admins", 9)
-    refused = await quick.invoke(f"/quizadmin rewards add role:{high.id} points:100", user=quick.member("mod", moderator=True))
+    refused = await as_mod(quick, f"/quizadmin rewards add role:{high.id} points:100")
     assert "below its own highest role" in refused.content
-    saved = await quick.invoke(f"/quizadmin rewards add role:{low.id} points:100 period:month", user=quick.member("mod", moderator=True))
+    saved = await as_mod(quick, f"/quizadmin rewards add role:{low.id} points:100 period:month")
     assert saved.content.startswith("Saved")
-    listed = await quick.invoke("/quizadmin rewards list", user=quick.member("mod", moderator=True))
+    listed = await as_mod(quick, "/quizadmin rewards list")
     assert listed.content == f"<@&{low.id}> at 100 points (month)"
 
 
@@ -64,7 +68,7 @@ async def test_award_once_at_the_threshold_and_gone_on_reset(quick: LocalDiscord
     guild.bot_permissions |= permissions.MANAGE_ROLES
     await quick.standin.add_role(guild, "factquiz", 5, bot_holds=True)
     champ = await quick.standin.add_role(guild, "Quiz Champion", 1)
-    await quick.invoke(f"/quizadmin rewards add role:{champ.id} points:1", user=quick.member("mod", moderator=True))
+    await as_mod(quick, f"/quizadmin rewards add role:{champ.id} points:1")
     board = await play_one_right(quick, services, "alice")
     alice = quick.member("alice")
     fields = {f["name"]: f["value"] for f in board["embeds"][0]["fields"]}
@@ -75,7 +79,7 @@ async def test_award_once_at_the_threshold_and_gone_on_reset(quick: LocalDiscord
     assert await rows(services, "SELECT user_id FROM quiz_role_award") == [(alice.id,)]
     puts = [r for r in quick.standin.requests if r.method == "PUT" and "/roles/" in r.path]
     assert len(puts) == 1
-    reset = await quick.invoke("/quizadmin leaderboard reset", user=quick.member("mod", moderator=True))
+    reset = await as_mod(quick, "/quizadmin leaderboard reset")
     assert reset.message is not None
     await quick.click(reset.message, index=0, user=quick.member("mod", moderator=None))
     assert guild.member_roles[alice.id] == set()
@@ -88,7 +92,7 @@ async def test_a_refused_role_is_reported_not_fatal(quick: LocalDiscord,
     guild.bot_permissions |= permissions.MANAGE_ROLES
     await quick.standin.add_role(guild, "factquiz", 5, bot_holds=True)
     champ = await quick.standin.add_role(guild, "Quiz Champion", 1)
-    await quick.invoke(f"/quizadmin rewards add role:{champ.id} points:1", user=quick.member("mod", moderator=True))
+    await as_mod(quick, f"/quizadmin rewards add role:{champ.id} points:1")
     guild.bot_permissions &= ~permissions.MANAGE_ROLES  # taken away after set-up
     board = await play_one_right(quick, services, "bob")
     assert "Rewards" not in {f["name"] for f in board["embeds"][0]["fields"]}
