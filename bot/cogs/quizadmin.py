@@ -11,12 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cogs import _confirm
+from bot.cogs import _confirm, _rewards
 from bot.cogs._audit import actor
 from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, plural, user_text
 from bot.facts.format import num
-from bot.quiz import admin, config
+from bot.i18n import _
+from bot.quiz import admin, config, rewards
 from bot.quiz.config import QuizConfig
 from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
 
@@ -37,6 +38,11 @@ def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> d
     embed.add_field(name="Reveal time", value=f"{cfg.reveal_time} seconds before the next "
                                               "question")
     embed.add_field(name="Lead-in", value=f"{cfg.lead_in} seconds before the first question")
+    embed.add_field(name=_("50/50"), value=_("on, {n} per member per round",
+                                             n=cfg.fifty_fifty_per_round)
+                    if cfg.fifty_fifty else _("off"))
+    embed.add_field(name=_("Reward roles"), value=_("taken back below the threshold")
+                    if cfg.rewards_remove_below else _("kept once earned"))
     allowed = ", ".join(f"<#{c}>" for c in rules.allowed) or "every channel"
     denied = ", ".join(f"<#{c}>" for c in rules.denied) or "none"
     embed.add_field(name="Quiz channels", value=f"Allowed: {allowed}\nDenied: {denied}",
@@ -52,6 +58,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     channel = app_commands.Group(name="channel", description="Where quizzes may run")
     board = app_commands.Group(name="leaderboard", description="Manage the leaderboard")
     points = app_commands.Group(name="points", description="Adjust a member's points")
+    rewards_group = app_commands.Group(name="rewards", description="Roles earned with points")
 
     def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
@@ -86,7 +93,11 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                            pictures="Attach the chart or map to answers",
                            reveal_time="Seconds each answer stays up before the next question "
                                        "(2–30)",
-                           lead_in="Seconds between the start and the first question (0–30)")
+                           lead_in="Seconds between the start and the first question (0–30)",
+                           fifty_fifty="Offer the 50/50 lifeline on 4-option questions",
+                           fifty_fifty_per_round="50/50s each member may use per round (0–5)",
+                           rewards_remove_below="Take a reward role back when points fall "
+                                                "below it")
     @app_commands.choices(topics=TOPIC_CHOICES)
     async def settings_set(self, interaction: Interaction,
                            time_limit: app_commands.Range[int, 10, 60] | None = None,
@@ -94,10 +105,14 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                            topics: app_commands.Choice[str] | None = None,
                            pictures: bool | None = None,
                            reveal_time: app_commands.Range[int, 2, 30] | None = None,
-                           lead_in: app_commands.Range[int, 0, 30] | None = None) -> None:
+                           lead_in: app_commands.Range[int, 0, 30] | None = None,
+                           fifty_fifty: bool | None = None,
+                           fifty_fifty_per_round: app_commands.Range[int, 0, 5] | None = None,
+                           rewards_remove_below: bool | None = None) -> None:
         assert interaction.guild_id is not None
         if all(v is None for v in (time_limit, questions, topics, pictures, reveal_time,
-                                   lead_in)):
+                                   lead_in, fifty_fifty, fifty_fifty_per_round,
+                                   rewards_remove_below)):
             await send_ephemeral(interaction, "Nothing to change: give at least one setting.")
             return
         cfg = await config.get_config(self.engine, interaction.guild_id)
@@ -107,7 +122,12 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
             config.TOPIC_SETS[topics.value] if topics is not None else cfg.allowed_topics,
             pictures if pictures is not None else cfg.reveal_pictures,
             reveal_time if reveal_time is not None else cfg.reveal_time,
-            lead_in if lead_in is not None else cfg.lead_in)
+            lead_in if lead_in is not None else cfg.lead_in,
+            fifty_fifty if fifty_fifty is not None else cfg.fifty_fifty,
+            fifty_fifty_per_round if fifty_fifty_per_round is not None
+            else cfg.fifty_fifty_per_round,
+            rewards_remove_below if rewards_remove_below is not None
+            else cfg.rewards_remove_below)
         try:
             new.check()  # again on our side: Discord's ranges are the client's promise only
         except config.OutOfBounds as exc:
@@ -186,6 +206,58 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                                           f"server ({plural(removed, 'answer')}, their points, "
                                           "stats and name).")
 
+    @rewards_group.command(name="add", description="Give a role to members reaching a number "
+                                                   "of points")
+    @app_commands.describe(role="The role to give (below the bot's own role)",
+                           points="Points needed", period="Counted all-time or this month")
+    @app_commands.choices(period=[app_commands.Choice(name="All time", value="all-time"),
+                                  app_commands.Choice(name="This month", value="month")])
+    async def rewards_add(self, interaction: Interaction, role: discord.Role,
+                          points: app_commands.Range[int, 1, 10_000_000],
+                          period: app_commands.Choice[str] | None = None) -> None:
+        assert interaction.guild is not None
+        # What Discord will check when the role is given, checked now: a clear refusal
+        # here instead of failures at every round's end.
+        if not interaction.app_permissions.manage_roles:
+            await send_ephemeral(interaction, _("Not saved: the bot needs the **Manage Roles** "
+                                                "permission to give reward roles."))
+            return
+        me = interaction.guild.me
+        if role.is_default() or role.managed or me is None or role >= me.top_role:
+            await send_ephemeral(interaction, _(
+                "Not saved: the bot can only give roles below its own highest role, and not "
+                "@everyone or a bot's role. Move the bot's role above {role} in Server "
+                "Settings → Roles.", role=role.mention))
+            return
+        existing = await rewards.rewards(self.engine, interaction.guild.id)
+        if len(existing) >= rewards.MAX_REWARDS and role.id not in {r.role_id for r in existing}:
+            await send_ephemeral(interaction, _("Not saved: at most {n} reward roles per server.",
+                                                n=rewards.MAX_REWARDS))
+            return
+        chosen = period.value if period is not None else "all-time"
+        await rewards.add(self.engine, actor(interaction), role.id, points, chosen)
+        await send_ephemeral(interaction, _("Saved: members reaching {points} points ({period}) "
+                                            "earn {role}.", points=num(points),
+                                            period=chosen, role=role.mention))
+
+    @rewards_group.command(name="remove", description="Stop giving a reward role")
+    async def rewards_remove(self, interaction: Interaction, role: discord.Role) -> None:
+        assert interaction.guild_id is not None
+        holders = await rewards.remove(self.engine, actor(interaction), role.id)
+        await _rewards.take(self.bot, interaction.guild_id,
+                            [rewards.Change(u, role.id) for u in holders],
+                            "quiz reward removed")
+        await send_ephemeral(interaction, _("{role} is no longer a quiz reward.",
+                                            role=role.mention))
+
+    @rewards_group.command(name="list", description="The reward roles of this server")
+    async def rewards_list(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        found = await rewards.rewards(self.engine, interaction.guild_id)
+        lines = [_("<@&{role}> at {points} points ({period})", role=r.role_id,
+                   points=num(r.points), period=r.period) for r in found]
+        await send_ephemeral(interaction, "\n".join(lines) or _("No reward roles yet."))
+
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         # The bot was removed from the server: nothing of its quiz data is kept.
@@ -195,6 +267,10 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
 async def _reset(interaction: Interaction) -> str:
     removed = await admin.reset_leaderboard(interaction.client.services.engine,
                                             actor(interaction))
+    assert interaction.guild_id is not None
+    # Reward roles go with the points that earned them.
+    taken = await rewards.reset(interaction.client.services.engine, interaction.guild_id)
+    await _rewards.take(interaction.client, interaction.guild_id, taken, "quiz leaderboard reset")
     return (f"The leaderboard was reset: {plural(removed, 'answer')} and all point adjustments "
             "were removed. (Answers in a round still running count when it ends.)")
 

@@ -19,7 +19,7 @@ TOPIC_SETS = {"both": ("defectors", "recognition"), "defectors": ("defectors",),
 # server admin's client, a stale command definition or a hand-edited row must not be able to
 # set a 0-second question or an hour-long pause.
 BOUNDS = {"time_limit": (10, 60), "default_questions": (5, 20), "reveal_time": (2, 30),
-          "lead_in": (0, 30)}
+          "lead_in": (0, 30), "fifty_fifty_per_round": (0, 5)}
 
 
 class OutOfBounds(ValueError):
@@ -36,6 +36,11 @@ class QuizConfig:
     # and seconds between "Quiz round starting" and the first question.
     reveal_time: int = 4
     lead_in: int = 3
+    # The 50/50 lifeline (on questions with at least 4 options) and how many a member may
+    # use per round; whether a reward role goes when its holder's points fall below it.
+    fifty_fifty: bool = True
+    fifty_fifty_per_round: int = 1
+    rewards_remove_below: bool = True
 
     def check(self) -> None:
         """Raise ``OutOfBounds`` naming the first setting outside its bounds."""
@@ -64,7 +69,10 @@ async def get_config(engine: AsyncEngine, guild_id: int) -> QuizConfig:
     return QuizConfig(row["time_limit"], row["default_questions"],
                       tuple(t for t in row["allowed_topics"].split(",") if t),
                       row["reveal_pictures"], row.get("reveal_time", QuizConfig.reveal_time),
-                      row.get("lead_in", QuizConfig.lead_in))
+                      row.get("lead_in", QuizConfig.lead_in),
+                      row.get("fifty_fifty", QuizConfig.fifty_fifty),
+                      row.get("fifty_fifty_per_round", QuizConfig.fifty_fifty_per_round),
+                      row.get("rewards_remove_below", QuizConfig.rewards_remove_below))
 
 
 async def save_config(engine: AsyncEngine, guild_id: int, config: QuizConfig) -> None:
@@ -72,7 +80,9 @@ async def save_config(engine: AsyncEngine, guild_id: int, config: QuizConfig) ->
               "default_questions": config.default_questions,
               "allowed_topics": ",".join(config.allowed_topics),
               "reveal_pictures": config.reveal_pictures, "reveal_time": config.reveal_time,
-              "lead_in": config.lead_in, "updated_at": utcnow()}
+              "lead_in": config.lead_in, "fifty_fifty": config.fifty_fifty,
+              "fifty_fifty_per_round": config.fifty_fifty_per_round,
+              "rewards_remove_below": config.rewards_remove_below, "updated_at": utcnow()}
     async with engine.begin() as conn:
         stmt = insert(conn, GuildSettings).values(**values)
         await conn.execute(stmt.on_conflict_do_update(

@@ -6,7 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -38,6 +47,12 @@ class GuildSettings(SQLModel, table=True):
     reveal_pictures: bool = True
     reveal_time: int = 4  # seconds a reveal stays before the next question (revision 0006)
     lead_in: int = 3  # seconds before the first question (revision 0006)
+    # Lifelines and role rewards (revision 0009): the 50/50 on 4-option questions, how many
+    # a member may use per round, and whether a reward role goes when points fall below.
+    fifty_fifty: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    fifty_fifty_per_round: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    rewards_remove_below: bool = Field(default=True,
+                                       sa_column_kwargs={"server_default": true()})
     updated_at: dt.datetime
 
 
@@ -230,3 +245,52 @@ class ScorePeriod(SQLModel, table=True):
     points: int = Field(sa_column=Column(BigInteger, nullable=False))
     answered: int = Field(sa_column=Column(BigInteger, nullable=False))
     correct: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Lifeline(SQLModel, table=True):
+    """A lifeline a member used on one question (revision 0009). The database keeps it to
+    the rules across processes: once per question (a second press shows the same pair), and
+    ``slot`` (0, 1, …: the member's n-th use in the round) unique, so two presses at once on
+    two questions cannot both take the last allowed use."""
+
+    __tablename__ = "quiz_lifeline"
+    __table_args__ = (
+        UniqueConstraint("round_id", "question_index", "user_id", "kind",
+                         name="uq_quiz_lifeline_question"),
+        UniqueConstraint("round_id", "user_id", "kind", "slot", name="uq_quiz_lifeline_slot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="quiz_round.id")
+    question_index: int
+    guild_id: int = Field(sa_column=_snowflake(index=True))
+    user_id: int = Field(sa_column=_snowflake())
+    kind: str = Field(max_length=12)  # "fifty_fifty"
+    slot: int
+    shown: str = Field(max_length=40)  # the option indexes shown, "1,3"
+    used_at: dt.datetime
+
+
+class RoleReward(SQLModel, table=True):
+    """A role a member earns at ``points`` (all-time, or this calendar month: ``period``)."""
+
+    __tablename__ = "quiz_role_reward"
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    role_id: int = Field(sa_column=_snowflake(primary_key=True))
+    points: int = Field(sa_column=Column(BigInteger, nullable=False))
+    period: str = Field(max_length=8)  # "all-time" or "month"
+    moderator_id: int = Field(sa_column=_snowflake())
+    created_at: dt.datetime
+
+
+class RoleAward(SQLModel, table=True):
+    """A reward role given to a member: the primary key makes the award happen once, however
+    many answers or processes reach the threshold at the same moment."""
+
+    __tablename__ = "quiz_role_award"
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    role_id: int = Field(sa_column=_snowflake(primary_key=True))
+    user_id: int = Field(sa_column=_snowflake(primary_key=True))
+    awarded_at: dt.datetime

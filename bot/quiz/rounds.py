@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db.dialect import utcnow
-from bot.quiz import scoring, totals
+from bot.quiz import lifelines, scoring, totals
 from bot.quiz.answers import AnswerWriter, NewAnswer
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.difficulty import QuestionStats, record_reveal
@@ -122,6 +122,7 @@ class QuestionOutcome:
     skipped: bool = False
     standings: tuple[ScoreLine, ...] = ()  # the round's board right after this reveal
     stats: QuestionStats | None = None  # this question's answers on all servers, this one too
+    lifelines: tuple[tuple[int, str], ...] = ()  # (member, name) who used the 50/50 on it
 
 
 @dataclass
@@ -135,6 +136,8 @@ class RoundInfo:
     time_limit: int
     question_count: int
     reveal_pictures: bool = True
+    fifty_fifty: bool = True  # the server's setting (the question must have 4+ options too)
+    fifty_fifty_per_round: int = 1
     # Drawn by the runner during the lead-in, so `/quiz start` answers at once.
     questions: list[Question] = field(default_factory=list)
     started_at: dt.datetime = field(default_factory=utcnow)
@@ -156,22 +159,25 @@ class OpenQuestion:
     def has_option(self, option: int) -> bool:
         return 0 <= option < len(self.options)
 
+    def fifty_fifty_allowed(self, enabled: bool) -> bool:
+        return enabled and len(self.options) >= lifelines.MIN_OPTIONS
+
 
 async def lock_in(writer: AnswerWriter, question: OpenQuestion, user_id: int, display_name: str,
                   option: int, *, elapsed: float, now: dt.datetime,
-                  streak: Callable[[], Awaitable[int]]) -> AnswerResult:
+                  streak: Callable[[], Awaitable[int]], halved: bool = False) -> AnswerResult:
     """The one answer path: closed after the time limit, else scored and written exactly once.
 
     ``elapsed`` is seconds since the question was asked; ``streak`` gives the right answers in
     a row just before this question, asked for only when the answer is right (the database
-    path pays a query for it)."""
+    path pays a query for it); ``halved``: the member used the 50/50 on this question."""
     if not question.has_option(option) or elapsed > question.time_limit:
         return AnswerResult(AnswerStatus.CLOSED)
     correct = option == question.answer_index
     # Points follow from the stored milliseconds, so every row can be re-checked later.
     elapsed_ms = int(elapsed * 1000)
     pts = scoring.points(question.difficulty, elapsed_ms / 1000, question.time_limit,
-                         await streak()) if correct else 0
+                         await streak(), halved=halved) if correct else 0
     recorded = await writer.submit(NewAnswer(
         question.round_id, question.index, question.guild_id, user_id, display_name, option,
         correct, pts, elapsed_ms, now))
@@ -276,6 +282,11 @@ class RoundRunner:
         self.finished = False
         self._answers: dict[int, dict[int, Scored]] = {}  # question index → user → answer
         self._pending: set[tuple[int, int]] = set()
+        # 50/50s being written, and who used one on which question: an answer of the same
+        # member to the same question waits for the write, then scores halved; a 50/50 is
+        # refused while that member's answer is pending or in (never shown after answering).
+        self._lifeline_pending: dict[tuple[int, int], asyncio.Future[None]] = {}
+        self._lifelines: dict[int, set[int]] = {}  # question index → members
         self._settled = asyncio.Event()
         self._settled.set()
         self._streaks: dict[int, int] = {}
@@ -410,8 +421,9 @@ class RoundRunner:
             stats = await record_reveal(conn, question.id, len(answers), len(correct))
             await totals.tally(conn, self.info.round_id)  # the answers count now: fold them in
         standings = tuple(await scoreboard(self.engine, self.info.round_id))
+        used = await lifelines.used_lifelines(self.engine, self.info.round_id, index)
         return QuestionOutcome(asked, correct, len(answers), aborted, standings=standings,
-                               stats=stats)
+                               stats=stats, lifelines=used)
 
     async def _skip(self, asked: AskedQuestion) -> QuestionOutcome:
         """Close a question nobody could see in time; a click that raced the late post is
@@ -457,12 +469,17 @@ class RoundRunner:
         async def streak() -> int:  # this process saw every earlier question of the round
             return self._streaks.get(user_id, 0)
 
-        self._pending.add(key)
+        self._pending.add(key)  # from here a 50/50 of this member on this question is refused
         self._settled.clear()
         try:
+            lifeline = self._lifeline_pending.get(key)
+            if lifeline is not None:  # pressed just before: it counts, this answer is halved
+                await asyncio.shield(lifeline)
+            halved = user_id in self._lifelines.get(index, ())
             elapsed = self.clock.monotonic() - asked.started if asked.visible else 0.0
             result = await lock_in(self.writer, judged, user_id, display_name, option,
-                                   elapsed=elapsed, now=self.clock.now(), streak=streak)
+                                   elapsed=elapsed, now=self.clock.now(), streak=streak,
+                                   halved=halved)
             if key in self._forget_after_write:  # forgotten while this was being written
                 self._forget_after_write.discard(key)
                 async with self.engine.begin() as conn:
@@ -478,6 +495,43 @@ class RoundRunner:
             self._answers[index][user_id] = Scored(user_id, display_name, result.points, option)
             if self._counter is not None and self.current is asked:
                 self._counter.bump(len(self._answers[index]))
+        return result
+
+    async def fifty_fifty(self, user_id: int, index: int) -> lifelines.LifelineResult:
+        """The 50/50 for this member on the open question: the pair to show them, or why not.
+        No await between the checks and marking the use as pending, so an answer click that
+        arrives meanwhile sees it (and waits for it) and one that came first refuses it."""
+        Status = lifelines.LifelineStatus
+        asked = self.current
+        if self.finished or asked is None:
+            return lifelines.LifelineResult(Status.ENDED)
+        if index != asked.index or not self.open:
+            return lifelines.LifelineResult(Status.CLOSED)
+        question = asked.question
+        judged = OpenQuestion(self.info.round_id, self.info.guild_id, index, question.difficulty,
+                              question.options, question.answer_index, self.info.time_limit)
+        if not judged.fifty_fifty_allowed(self.info.fifty_fifty):
+            return lifelines.LifelineResult(Status.OFF)
+        key = (index, user_id)
+        if user_id in self._answers[index] or key in self._pending:
+            return lifelines.LifelineResult(Status.ANSWERED, limit=self.info.fifty_fifty_per_round)
+        running = self._lifeline_pending.get(key)
+        if running is not None:  # a double press: the first one's write decides
+            await asyncio.shield(running)
+            return await self.fifty_fifty(user_id, index)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._lifeline_pending[key] = done
+        try:
+            result = await lifelines.use_fifty_fifty(
+                self.engine, round_id=self.info.round_id, guild_id=self.info.guild_id,
+                index=index, user_id=user_id, options=question.options,
+                answer_index=question.answer_index, limit=self.info.fifty_fifty_per_round,
+                now=self.clock.now())
+            if result.status is Status.SHOWN:
+                self._lifelines.setdefault(index, set()).add(user_id)
+        finally:
+            del self._lifeline_pending[key]
+            done.set_result(None)
         return result
 
     async def _end(self, reason: EndReason) -> None:

@@ -21,7 +21,7 @@ from sqlmodel import col
 from bot.facts.records import Facts
 from bot.metrics import Metrics
 from bot.quiz import config as cfg
-from bot.quiz import totals
+from bot.quiz import lifelines, totals
 from bot.quiz.answers import AnswerWriter
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.models import QuizRound, RoundQuestion, RoundStatus
@@ -175,7 +175,9 @@ class QuizService:
         except IntegrityError:
             return await self._running_in(channel_id)
         info = RoundInfo(round_id, guild_id, channel_id, starter_id, topic, difficulty,
-                         config.time_limit, count, config.reveal_pictures, started_at=now)
+                         config.time_limit, count, config.reveal_pictures,
+                         fifty_fifty=config.fifty_fifty,
+                         fifty_fifty_per_round=config.fifty_fifty_per_round, started_at=now)
         runner = RoundRunner(info, self.engine, self.writer, presenter(info),
                              lambda: self.selector.draw(guild_id=guild_id, count=count,
                                                         seed=seed, topic=topic,
@@ -224,11 +226,30 @@ class QuizService:
             return await runner.answer(user_id, display_name, index, option)
         return await self._answer_elsewhere(round_id, index, user_id, display_name, option)
 
-    async def _answer_elsewhere(self, round_id: int, index: int, user_id: int,
-                                display_name: str, option: int) -> AnswerResult:
-        """A click for a round this process does not run: normally one that ended before a
-        restart; while two processes briefly share a shard, one the other process runs. The
-        database decides, and the unique constraint keeps the answer single."""
+    async def fifty_fifty(self, round_id: int, index: int, user_id: int
+                          ) -> lifelines.LifelineResult:
+        runner = self.runners.get(round_id)
+        if runner is not None:
+            return await runner.fifty_fifty(user_id, index)
+        # A round this process does not run (see ``_answer_elsewhere``): the database decides.
+        found = await self._open_question(round_id, index)
+        if not isinstance(found, tuple):
+            status = (lifelines.LifelineStatus.ENDED if found is AnswerStatus.ENDED
+                      else lifelines.LifelineStatus.CLOSED)
+            return lifelines.LifelineResult(status)
+        question, asked_at = found
+        if (self.clock.now() - asked_at).total_seconds() > question.time_limit:
+            return lifelines.LifelineResult(lifelines.LifelineStatus.CLOSED)
+        config = await cfg.get_config(self.engine, question.guild_id)
+        if not question.fifty_fifty_allowed(config.fifty_fifty):
+            return lifelines.LifelineResult(lifelines.LifelineStatus.OFF)
+        return await lifelines.use_fifty_fifty(
+            self.engine, round_id=round_id, guild_id=question.guild_id, index=index,
+            user_id=user_id, options=question.options, answer_index=question.answer_index,
+            limit=config.fifty_fifty_per_round, now=self.clock.now())
+
+    async def _open_question(self, round_id: int, index: int
+                             ) -> tuple[OpenQuestion, dt.datetime] | AnswerStatus:
         async with self.engine.connect() as conn:
             row = (await conn.execute(
                 select(col(QuizRound.status), col(QuizRound.guild_id), col(QuizRound.time_limit),
@@ -239,12 +260,26 @@ class QuizService:
                 .where(col(QuizRound.id) == round_id, col(RoundQuestion.index) == index))
             ).first()
         if row is None or row.status != RoundStatus.RUNNING:
-            return AnswerResult(AnswerStatus.ENDED)
+            return AnswerStatus.ENDED
         if row.revealed:
-            return AnswerResult(AnswerStatus.CLOSED)
-        question = OpenQuestion(round_id, int(row.guild_id), index, row.difficulty,
-                                tuple(json.loads(row.payload)["options"]), row.answer_index,
-                                row.time_limit)
+            return AnswerStatus.CLOSED
+        return OpenQuestion(round_id, int(row.guild_id), index, row.difficulty,
+                            tuple(json.loads(row.payload)["options"]), row.answer_index,
+                            row.time_limit), row.asked_at
+
+    async def _answer_elsewhere(self, round_id: int, index: int, user_id: int,
+                                display_name: str, option: int) -> AnswerResult:
+        """A click for a round this process does not run: normally one that ended before a
+        restart; while two processes briefly share a shard, one the other process runs. The
+        database decides, and the unique constraint keeps the answer single."""
+        found = await self._open_question(round_id, index)
+        if not isinstance(found, tuple):
+            return AnswerResult(found)
+        question, asked_at = found
+        async with self.engine.connect() as conn:
+            # Across processes the 50/50 and the answer are ordered by the database alone:
+            # a use committed before this read halves the answer.
+            halved = await lifelines.used_on(conn, round_id, index, user_id)
 
         async def streak() -> int:  # earlier answers may come from another process: ask the DB
             return await streak_before(self.engine, round_id, user_id, index)
@@ -252,8 +287,8 @@ class QuizService:
         # The deadline is asked_at + time_limit, so past it means elapsed > time_limit.
         now = self.clock.now()
         return await lock_in(self.writer, question, user_id, display_name, option,
-                             elapsed=(now - row.asked_at).total_seconds(), now=now,
-                             streak=streak)
+                             elapsed=(now - asked_at).total_seconds(), now=now,
+                             streak=streak, halved=halved)
 
     async def forget_member(self, guild_id: int, user_id: int) -> None:
         """After a member's rows were deleted (a privacy request): the rounds running in

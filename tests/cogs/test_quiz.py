@@ -36,6 +36,11 @@ def is_question(index: int) -> Any:
     return match
 
 
+def answer_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The option buttons (not the 50/50 beside them)."""
+    return [b for b in buttons(message) if b["custom_id"].startswith("quiz:")]
+
+
 def revealed(message_id: str) -> Any:
     def match(m: dict[str, Any]) -> bool:
         return m["id"] == message_id and all(b.get("disabled") for b in buttons(m))
@@ -62,7 +67,7 @@ async def test_a_full_round(quick: LocalDiscord, services: Services) -> None:
     assert "5 questions" in start.embed["description"]
     q0 = await quick.wait_for_message(is_question(0))
     key = await answer_key(services, q0)
-    wrong = (key + 1) % len(buttons(q0))
+    wrong = (key + 1) % len(answer_buttons(q0))
     right_click = await quick.click(q0, index=key, user=bob)
     assert right_click.ephemeral
     assert right_click.content.startswith("🔒 Locked in")
@@ -200,7 +205,7 @@ async def test_stats_and_leaderboard_after_a_round(quick: LocalDiscord,
     await quick.click(q0, index=await answer_key(services, q0), user=bob)
     q1 = await quick.wait_for_message(is_question(1), timeout=5)
     key1 = await answer_key(services, q1)
-    await quick.click(q1, index=(key1 + 1) % len(buttons(q1)), user=bob)
+    await quick.click(q1, index=(key1 + 1) % len(answer_buttons(q1)), user=bob)
     await quick.wait_for_message(revealed(q1["id"]), timeout=5)
     stats = (await quick.invoke(f"/quiz stats member:<@{bob.id}>")).embed
     fields = {f["name"]: f["value"] for f in stats["fields"]}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.cogs import _confirm
 from bot.cogs.quiz.cog import Quiz, forget_confirmed
-from bot.cogs.quiz.views import AnswerButton
+from bot.cogs.quiz.views import AnswerButton, FiftyFiftyButton
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -16,5 +16,5 @@ if TYPE_CHECKING:
 
 async def setup(bot: FactQuiz) -> None:
     _confirm.register(bot, "forgetme", forget_confirmed)
-    bot.add_dynamic_items(AnswerButton)
+    bot.add_dynamic_items(AnswerButton, FiftyFiftyButton)
     await bot.add_cog(Quiz(bot))

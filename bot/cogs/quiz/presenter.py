@@ -8,10 +8,14 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.cogs import _rewards
 from bot.cogs._pictures import attach
 from bot.cogs._retry import send_with_retries, with_retries
 from bot.cogs.quiz import views
 from bot.pictures.renderer import Picture
+from bot.quiz import config as cfg
+from bot.quiz import rewards
+from bot.quiz.rewards import Change
 from bot.quiz.rounds import AskedQuestion, EndReason, QuestionOutcome, RoundInfo, ScoreLine
 
 if TYPE_CHECKING:
@@ -80,5 +84,21 @@ class DiscordPresenter:
 
     async def finish(self, info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                      stopped_by: int | None) -> None:
+        earned = await self._rewards(info, board)
         await send_with_retries(
-            self.channel, embed=views.scoreboard_embed(info, board, reason, stopped_by))
+            self.channel, embed=views.scoreboard_embed(info, board, reason, stopped_by, earned))
+
+    async def _rewards(self, info: RoundInfo, board: list[ScoreLine]) -> list[Change]:
+        """Reward roles for the round's players (members known from their answers): given
+        once (the award's row), failures to the audit log; never fails the board."""
+        try:
+            config = await cfg.get_config(self.bot.services.engine, info.guild_id)
+            settled = await rewards.settle(self.bot.services.engine, info.guild_id,
+                                           [line.user_id for line in board],
+                                           remove_below=config.rewards_remove_below)
+            await _rewards.take(self.bot, info.guild_id, settled.revoked,
+                                "quiz points fell below the reward")
+            return await _rewards.grant(self.bot, info.guild_id, settled.granted)
+        except Exception:
+            log.exception("round %s: role rewards failed", info.round_id)
+            return []

@@ -14,8 +14,11 @@ from bot.cogs import _sources
 from bot.cogs._embeds import EmbedColour, bounded_join, truncate
 from bot.cogs._items import Button
 from bot.facts.format import num
-from bot.quiz import scoring
+from bot.i18n import _
+from bot.quiz import lifelines, scoring
 from bot.quiz.difficulty import share_line
+from bot.quiz.lifelines import LifelineResult, LifelineStatus
+from bot.quiz.rewards import Change
 from bot.quiz.rounds import (
     STANDINGS_SHOWN,
     AnswerStatus,
@@ -87,6 +90,64 @@ class AnswerButton(Button,
         await respond(interaction, text, ephemeral=True)
 
 
+FIFTY_FIFTY_LABEL = "50/50"
+
+
+def _lifeline_refusal(result: LifelineResult) -> str:
+    if result.status is LifelineStatus.ANSWERED:
+        return _("You already answered this question, so the 50/50 is not needed — your "
+                 "answer stays as it is.")
+    if result.status is LifelineStatus.LIMIT:
+        return _("You have used your 50/50 for this round ({limit} per round).",
+                 limit=result.limit)
+    if result.status is LifelineStatus.OFF:
+        return _("The 50/50 is not available on this question.")
+    return ANSWER_REPLIES[AnswerStatus.CLOSED if result.status is LifelineStatus.CLOSED
+                          else AnswerStatus.ENDED]
+
+
+class FiftyFiftyButton(Button, template=r"quiz5050:(?P<round>\d+):(?P<index>\d+)"):
+    """The 50/50 lifeline on an open question. Its answer is ephemeral, for the member who
+    pressed only: the right option and one wrong one, as answer buttons (``AnswerButton``,
+    the same custom_id as on the question, so they answer exactly like the normal ones)."""
+
+    name = "quiz 50/50"
+
+    def __init__(self, round_id: int, index: int) -> None:
+        super().__init__(discord.ui.Button(
+            label=FIFTY_FIFTY_LABEL, style=discord.ButtonStyle.secondary, emoji="🎲",
+            custom_id=f"quiz5050:{round_id}:{index}"))
+        self.round_id, self.index = round_id, index
+
+    @classmethod
+    async def from_custom_id(cls, interaction: HookInteraction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> FiftyFiftyButton:
+        return cls(int(match["round"]), int(match["index"]))
+
+    async def handle(self, interaction: Interaction) -> None:
+        service = interaction.client.services.quiz
+        try:
+            result = await service.fifty_fifty(self.round_id, self.index, interaction.user.id)
+        except Exception:
+            log.exception("interaction %s: 50/50 not recorded", interaction.id)
+            await send_ephemeral(interaction, DB_TROUBLE)
+            return
+        if result.status is not LifelineStatus.SHOWN:
+            await send_ephemeral(interaction, _lifeline_refusal(result))
+            return
+        # Ephemeral only: nobody but this member ever sees which two options are left.
+        await respond(interaction, _("🎲 50/50: one of these two is right. An answer now "
+                                     "earns half the points."),
+                      view=fifty_fifty_view(self.round_id, self.index, result), ephemeral=True)
+
+
+def fifty_fifty_view(round_id: int, index: int, result: LifelineResult) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for i in result.shown:
+        view.add_item(AnswerButton(round_id, index, i, option_label(i, result.options[i])))
+    return view
+
+
 def question_title(info: RoundInfo, asked: AskedQuestion) -> str:
     position = f"Question {asked.index + 1} of {info.question_count}"
     last = asked.index + 1 >= info.question_count
@@ -108,7 +169,8 @@ def question_embed(info: RoundInfo, asked: AskedQuestion, answered: int = 0) -> 
                     inline=False)
     embed.add_field(name="Answered", value=f"{num(answered)} answered")
     embed.set_footer(text=f"{TOPIC_NAMES.get(q.topic, q.topic)} · {q.difficulty} · "
-                          f"{num(scoring.BASE[q.difficulty])} points + speed + streak")
+                          f"{num(scoring.BASE[q.difficulty])} points + speed + streak"
+                          + (_(" · 50/50: half points") if fifty_fifty(info, asked) else ""))
     return embed
 
 
@@ -119,6 +181,12 @@ def skipped_embed(info: RoundInfo, asked: AskedQuestion) -> discord.Embed:
                     "not count: no points, no answer shown. The round goes on.",
         colour=EmbedColour.WARNING,
     )
+
+
+def fifty_fifty(info: RoundInfo, asked: AskedQuestion) -> bool:
+    """Whether the question offers the 50/50 (the server's setting, 4+ options)."""
+    return info.fifty_fifty and info.fifty_fifty_per_round > 0 and \
+        len(asked.question.options) >= lifelines.MIN_OPTIONS
 
 
 def question_view(info: RoundInfo, asked: AskedQuestion, *, reveal: bool = False
@@ -132,6 +200,10 @@ def question_view(info: RoundInfo, asked: AskedQuestion, *, reveal: bool = False
             button.item.style = discord.ButtonStyle.success if right else \
                 discord.ButtonStyle.secondary
         view.add_item(button)
+    if not reveal and fifty_fifty(info, asked):  # last, on a row of its own
+        lifeline = FiftyFiftyButton(info.round_id, asked.index)
+        lifeline.item.row = 1
+        view.add_item(lifeline)
     return view
 
 
@@ -157,6 +229,10 @@ def reveal_embed(info: RoundInfo, outcome: QuestionOutcome) -> discord.Embed:
     embed.add_field(name="Answers", value=f"{num(outcome.answered)} answered, "
                                           f"{num(len(outcome.correct))} right")
     embed.add_field(name="Got it right", value=_names(list(outcome.correct)), inline=False)
+    if outcome.lifelines:
+        embed.add_field(name=_("Lifelines"), value=bounded_join(
+            [_("<@{member}> used 50/50", member=user_id) for user_id, _name in outcome.lifelines],
+            ", ", 1024, reserve=30, more="and {} more"), inline=False)
     if (share := share_line(outcome.stats)) is not None:  # all servers, once enough answered
         embed.add_field(name="All servers", value=share, inline=False)
     if outcome.standings:
@@ -183,7 +259,8 @@ def board_lines(board: list[ScoreLine], limit: int) -> list[str]:
 
 
 def scoreboard_embed(info: RoundInfo, board: list[ScoreLine], reason: EndReason,
-                     stopped_by: int | None) -> discord.Embed:
+                     stopped_by: int | None, earned: list[Change] | None = None
+                     ) -> discord.Embed:
     lines = board_lines(board, 15)
     if len(board) > 15:
         lines.append(f"… and {num(len(board) - 15)} more players")
@@ -192,6 +269,10 @@ def scoreboard_embed(info: RoundInfo, board: list[ScoreLine], reason: EndReason,
                           colour=EmbedColour.QUIZ)
     if reason is EndReason.STOPPED and stopped_by is not None:
         embed.add_field(name="Stopped by", value=f"<@{stopped_by}>")
+    if earned:  # a role mention pings nobody: the bot's mentions are off
+        embed.add_field(name=_("Rewards"), value=bounded_join(
+            [_("<@{member}> earned <@&{role}>", member=c.user_id, role=c.role_id)
+             for c in earned], "\n", 1024, reserve=30, more="and {} more"), inline=False)
     embed.set_footer(text="Points count on this server's /leaderboard.")
     return embed
 

@@ -46,7 +46,8 @@ class InteractionsMixin(GatewayMixin, MessagesMixin):
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(self.application_id), "type": itype,
             "token": token, "version": 1, "attachment_size_limit": ATTACHMENT_LIMIT,
-            "locale": user.locale, "entitlements": [], "app_permissions": str(permissions.BOT),
+            "locale": user.locale, "entitlements": [],
+            "app_permissions": str(guild.bot_permissions if guild else permissions.BOT),
             "channel_id": str(channel.id), "channel": channel.payload(perms),
             "authorizing_integration_owners": {"0": str(guild.id) if guild else "0"},
             "context": 0 if guild else 1, "data": data,

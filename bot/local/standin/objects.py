@@ -80,6 +80,11 @@ class Guild:
     command_overrides: set[str] = field(default_factory=set)
     # The server's language (Server Settings → Community): ``guild_locale`` on interactions.
     locale: str = "en-US"
+    # What the bot may do here (``app_permissions``) and the roles it holds (its top role
+    # decides which roles it may give); members' roles as the bot gave or took them.
+    bot_permissions: int = permissions.BOT
+    bot_roles: list[int] = field(default_factory=list)
+    member_roles: dict[int, set[int]] = field(default_factory=dict)
 
     def add_channel(self, name: str, channel_id: int | None = None) -> Channel:
         channel = Channel(channel_id or snowflake(), name, self.id, position=len(self.channels))
@@ -102,7 +107,8 @@ class Guild:
             "stickers": [], "soundboard_sounds": [],
             "roles": [r.payload() for r in self.roles.values()],
             "channels": [c.payload() for c in self.channels.values()],
-            "members": [member_payload(bot_user, permissions.BOT)],
+            "members": [member_payload(bot_user, self.bot_permissions,
+                                       tuple(self.bot_roles))],
         }
 
 

@@ -20,7 +20,7 @@ from bot.local.standin._channels import ChannelsMixin
 from bot.local.standin._gateway import GatewayMixin
 from bot.local.standin._interactions import InteractionsMixin
 from bot.local.standin._messages import MessagesMixin
-from bot.local.standin.objects import Channel, Guild, Role, User
+from bot.local.standin.objects import Channel, Guild, Role, User, member_payload
 from bot.local.standin.snowflake import snowflake
 from bot.local.standin.state import (
     _CURRENT,
@@ -60,6 +60,8 @@ class StandIn(InteractionsMixin, ChannelsMixin, GatewayMixin, MessagesMixin):
             ("PATCH", "/webhooks/{app}/{token}/messages/{mid}", self._webhook_edit),
             ("DELETE", "/webhooks/{app}/{token}/messages/{mid}", self._webhook_delete),
             ("GET", "/channels/{cid}", self._get_channel),
+            ("PUT", "/guilds/{gid}/members/{uid}/roles/{rid}", self._member_role),
+            ("DELETE", "/guilds/{gid}/members/{uid}/roles/{rid}", self._member_role),
             ("POST", "/channels/{cid}/messages", self._channel_send),
             ("GET", "/channels/{cid}/messages/{mid}", self._channel_get),
             ("PATCH", "/channels/{cid}/messages/{mid}", self._channel_edit),
@@ -113,6 +115,46 @@ class StandIn(InteractionsMixin, ChannelsMixin, GatewayMixin, MessagesMixin):
             await self._dispatch(self.session_for(guild.id), "CHANNEL_CREATE",
                                  channel.payload())
         return channel
+
+    async def add_role(self, guild: Guild, name: str, position: int, *,
+                       bot_holds: bool = False) -> Role:
+        """A role a server admin creates (GUILD_ROLE_CREATE); ``bot_holds``: given to the bot
+        (GUILD_MEMBER_UPDATE of the bot), which then may manage the roles below it."""
+        role = Role(snowflake(), name, 0, position)
+        guild.roles[role.id] = role
+        if bot_holds:
+            guild.bot_roles.append(role.id)
+        with contextlib.suppress(RuntimeError):
+            session = self.session_for(guild.id)
+            await self._dispatch(session, "GUILD_ROLE_CREATE",
+                                 {"guild_id": str(guild.id), "role": role.payload()})
+            if bot_holds:
+                await self._dispatch(session, "GUILD_MEMBER_UPDATE", {
+                    "guild_id": str(guild.id), **member_payload(
+                        self.bot_user, guild.bot_permissions, tuple(guild.bot_roles))})
+        return role
+
+    async def _member_role(self, request: web.Request) -> web.Response:
+        """Give or take a member's role, as Discord checks it: Manage Roles, and the role
+        below the bot's highest (a refusal is Discord's answer, not a client bug)."""
+        self._record(request, None, [], None)
+        guild = self.guilds.get(int(request.match_info["gid"]))
+        if guild is None:
+            return self._json({"code": 10004, "message": "Unknown Guild"}, 404)
+        role = guild.roles.get(int(request.match_info["rid"]))
+        if role is None:
+            return self._json({"code": 10011, "message": "Unknown Role"}, 404)
+        top = max((guild.roles[r].position for r in guild.bot_roles if r in guild.roles),
+                  default=0)
+        if not permissions.has_all(guild.bot_permissions, permissions.MANAGE_ROLES) \
+                or role.position >= top:
+            return self._json({"code": 50013, "message": "Missing Permissions"}, 403)
+        held = guild.member_roles.setdefault(int(request.match_info["uid"]), set())
+        if request.method == "PUT":
+            held.add(role.id)
+        else:
+            held.discard(role.id)
+        return web.Response(status=204)
 
     def set_permissions(self, guild: Guild, user: User, perms: int) -> None:
         self._member_perms[(guild.id, user.id)] = perms
