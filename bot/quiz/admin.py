@@ -16,11 +16,14 @@ from bot.quiz.models import (
     Answer,
     ChannelRule,
     GuildSettings,
+    Lifeline,
     ModAction,
     Player,
     PointsAdjustment,
     QuestionHistory,
     QuizRound,
+    RoleAward,
+    RoleReward,
     RoundQuestion,
     RoundStatus,
 )
@@ -94,6 +97,10 @@ async def remove_member(engine: AsyncEngine, actor: Actor, user_id: int, *,
             col(PointsAdjustment.user_id) == user_id))
         await conn.execute(delete(Player).where(col(Player.guild_id) == actor.guild_id,
                                                 col(Player.user_id) == user_id))
+        if everything:  # a privacy request: the lifelines they used, the roles they earned
+            for table in (Lifeline, RoleAward):
+                await conn.execute(delete(table).where(col(table.guild_id) == actor.guild_id,
+                                                       col(table.user_id) == user_id))
         await totals.rebuild(conn, actor.guild_id, user_id)
         await _audit(conn, actor, action, f"member={user_id} deleted {result.rowcount} answers")
     return int(result.rowcount or 0)
@@ -120,8 +127,9 @@ async def forget_guild(engine: AsyncEngine, guild_id: int) -> None:
         rounds = select(col(QuizRound.id)).where(col(QuizRound.guild_id) == guild_id)
         await conn.execute(delete(Answer).where(col(Answer.guild_id) == guild_id))
         await conn.execute(delete(RoundQuestion).where(col(RoundQuestion.round_id).in_(rounds)))
+        await conn.execute(delete(Lifeline).where(col(Lifeline.guild_id) == guild_id))
         await totals.forget(conn, guild_id)
         for table in (QuizRound, Player, PointsAdjustment, ModAction, ChannelRule,
-                      GuildSettings, QuestionHistory):
+                      GuildSettings, QuestionHistory, RoleReward, RoleAward):
             await conn.execute(delete(table).where(col(table.guild_id) == guild_id))
     log.info("deleted all quiz data of guild=%s (the bot left it)", guild_id)

@@ -17,10 +17,12 @@ from sqlmodel import col
 from bot.quiz.models import (
     Answer,
     ChannelRule,
+    Lifeline,
     ModAction,
     Player,
     PointsAdjustment,
     QuizRound,
+    RoleAward,
     RoundQuestion,
 )
 
@@ -57,6 +59,15 @@ async def export_member(engine: AsyncEngine, guild_id: int, user_id: int, *,
                   & (col(RoundQuestion.index) == col(Answer.question_index)), isouter=True)
             .where(col(Answer.guild_id) == guild_id, col(Answer.user_id) == user_id)
             .order_by(col(Answer.answered_at), col(Answer.id))))
+        lifelines = _rows(await conn.execute(
+            select(col(Lifeline.round_id), col(Lifeline.question_index), col(Lifeline.kind),
+                   col(Lifeline.shown), col(Lifeline.used_at))
+            .where(col(Lifeline.guild_id) == guild_id, col(Lifeline.user_id) == user_id)
+            .order_by(col(Lifeline.used_at), col(Lifeline.id))))
+        awards = _rows(await conn.execute(
+            select(col(RoleAward.role_id), col(RoleAward.awarded_at))
+            .where(col(RoleAward.guild_id) == guild_id, col(RoleAward.user_id) == user_id)
+            .order_by(col(RoleAward.awarded_at))))
         player = _rows(await conn.execute(
             select(col(Player.display_name), col(Player.updated_at))
             .where(col(Player.guild_id) == guild_id, col(Player.user_id) == user_id)))
@@ -97,6 +108,8 @@ async def export_member(engine: AsyncEngine, guild_id: int, user_id: int, *,
         # Ids as strings: JSON readers that use doubles would round a 64-bit snowflake.
         "player_name": player[0] if player else None,
         "answers": answers,
+        "lifelines_used": lifelines,
+        "reward_roles": [{**a, "role_id": str(a["role_id"])} for a in awards],
         "point_adjustments": [{**a, "user_id": str(a["user_id"]),
                                "moderator_id": str(a["moderator_id"])} for a in adjustments],
         "rounds_started": [{**r, "channel_id": str(r["channel_id"])} for r in rounds],
