@@ -50,8 +50,13 @@ async def test_metrics_count_interactions_rounds_and_loop_lag(tmp_path: Path,
             await config.save_config(services.engine, local.guild.id,
                                      QuizConfig(time_limit=30, reveal_pictures=False))
             await local.invoke("/quiz start")
-            await asyncio.sleep(0.1)  # the loop-lag monitor samples every 10 ms
-            values = await scrape(port)
+            # The loop-lag monitor samples every 10 ms: wait for five samples (a loaded
+            # machine runs it less often than 10 times in 0.1 s).
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                values = await scrape(port)
+                if values["factquiz_event_loop_lag_seconds_count"] >= 5:
+                    break
             await services.quiz.stop(services.quiz.running_in(local.channel.id).info.round_id,
                                      None)
             after = await scrape(port)

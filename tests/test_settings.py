@@ -169,7 +169,9 @@ def test_logs_redact_the_token_and_password_even_in_tracebacks() -> None:
     ours = next(h for h in logging.getLogger().handlers if isinstance(h, logs._OwnHandler))
     assert isinstance(ours, logging.StreamHandler)
     buffer = io.StringIO()
-    previous = ours.setStream(buffer)
+    # Swap the stream without setStream(): that flushes the old one, which may be a stream
+    # pytest has already closed (an earlier test's captured stderr).
+    previous, ours.stream = ours.stream, buffer
     log = logging.getLogger("tests.redact")
     try:
         try:
@@ -177,7 +179,7 @@ def test_logs_redact_the_token_and_password_even_in_tracebacks() -> None:
         except RuntimeError:
             log.exception("token %s in a message", TOKEN)
     finally:
-        ours.setStream(previous)
+        ours.stream = previous
     err = buffer.getvalue()
     assert "RuntimeError" in err
     assert TOKEN not in err
