@@ -15,6 +15,9 @@ from bot.quiz import totals
 from bot.quiz.models import (
     Answer,
     ChannelRule,
+    DailyPost,
+    DailySchedule,
+    DailyStreak,
     GuildSettings,
     ModAction,
     Player,
@@ -69,6 +72,8 @@ async def reset_leaderboard(engine: AsyncEngine, actor: Actor) -> int:
             col(Answer.round_id).in_(_finished_rounds(actor.guild_id))))
         await conn.execute(delete(PointsAdjustment).where(
             col(PointsAdjustment.guild_id) == actor.guild_id))
+        # Daily streaks are leaderboard standings too (the daily-streak board).
+        await conn.execute(delete(DailyStreak).where(col(DailyStreak.guild_id) == actor.guild_id))
         # What is left (a running round's revealed questions) is the new board.
         await totals.rebuild(conn, actor.guild_id)
         await _audit(conn, actor, "leaderboard.reset",
@@ -94,6 +99,8 @@ async def remove_member(engine: AsyncEngine, actor: Actor, user_id: int, *,
             col(PointsAdjustment.user_id) == user_id))
         await conn.execute(delete(Player).where(col(Player.guild_id) == actor.guild_id,
                                                 col(Player.user_id) == user_id))
+        await conn.execute(delete(DailyStreak).where(col(DailyStreak.guild_id) == actor.guild_id,
+                                                     col(DailyStreak.user_id) == user_id))
         await totals.rebuild(conn, actor.guild_id, user_id)
         await _audit(conn, actor, action, f"member={user_id} deleted {result.rowcount} answers")
     return int(result.rowcount or 0)
@@ -122,6 +129,6 @@ async def forget_guild(engine: AsyncEngine, guild_id: int) -> None:
         await conn.execute(delete(RoundQuestion).where(col(RoundQuestion.round_id).in_(rounds)))
         await totals.forget(conn, guild_id)
         for table in (QuizRound, Player, PointsAdjustment, ModAction, ChannelRule,
-                      GuildSettings, QuestionHistory):
+                      GuildSettings, QuestionHistory, DailySchedule, DailyPost, DailyStreak):
             await conn.execute(delete(table).where(col(table.guild_id) == guild_id))
     log.info("deleted all quiz data of guild=%s (the bot left it)", guild_id)
