@@ -6,12 +6,18 @@ Time is a value the test sets, so a day of posts, answers and closes takes milli
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.db import migrate
+from bot.db.engine import create_engine
 from bot.facts.files import read_facts
 from bot.facts.records import Facts
 from bot.quiz import daily
@@ -20,7 +26,6 @@ from bot.quiz.leaderboard import leaderboard
 from bot.quiz.rounds import AnswerStatus
 from bot.quiz.selector import Selector
 from bot.quiz.service import QuizService
-from tests.quiz.test_round_runner import engine, migrated  # noqa: F401  (fixtures)
 
 GUILD, CHANNEL, MOD = 1_000_000_000_000_000_001, 2_000_000_000_000_000_002, 5
 ALICE, BOB, CAROL = 11, 22, 33
@@ -54,10 +59,8 @@ class ManualClock:
                                       seconds=seconds)
 
     async def wait(self, event: asyncio.Event, seconds: float) -> bool:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), min(max(seconds, 0.0), 0.01))
-        except TimeoutError:
-            pass
         return event.is_set()
 
 
@@ -114,6 +117,29 @@ async def count(engine: AsyncEngine, sql: str) -> int:
         return int((await conn.execute(sa.text(sql))).scalar_one())
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database migrated to head; each test gets a copy."""
+    path = tmp_path_factory.mktemp("daily") / "template.db"
+
+    async def build() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+async def engine(migrated: Path, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    copy = tmp_path / "daily.db"
+    shutil.copy(migrated, copy)
+    engine = create_engine(f"sqlite+aiosqlite:///{copy}")
+    yield engine
+    await engine.dispose()
+
+
 @pytest.fixture
 async def clock() -> ManualClock:
     clock = ManualClock(DAY1)
@@ -128,7 +154,8 @@ async def test_posts_at_the_time_once(engine: AsyncEngine, clock: ManualClock) -
     assert await bot.scheduler.tick() == ([], [])
     clock.set(1, "09:00")
     posted, _ = await bot.scheduler.tick()
-    assert len(posted) == 1 and not posted[0].late
+    assert len(posted) == 1
+    assert not posted[0].late
     assert posted[0].closes_at == DAY1 + dt.timedelta(hours=29)  # 09:00 + 20 h
     clock.set(1, "09:00", 30)
     assert await bot.scheduler.tick() == ([], [])
@@ -158,7 +185,8 @@ async def test_a_restart_just_before_the_time_posts_on_time(
     new = Bot(engine, clock, name="new")
     clock.set(1, "09:00", 20)
     posted, _ = await new.scheduler.tick()
-    assert len(posted) == 1 and not posted[0].late
+    assert len(posted) == 1
+    assert not posted[0].late
     await new.close()
 
 
@@ -185,7 +213,8 @@ async def test_a_missed_time_is_posted_late_once_and_says_so(
     new = Bot(engine, clock, name="new")
     clock.set(1, "11:15")
     posted, _ = await new.scheduler.tick()
-    assert len(posted) == 1 and posted[0].late
+    assert len(posted) == 1
+    assert posted[0].late
     assert posted[0].due_at == DAY1 + dt.timedelta(hours=9)
     # It closes on the day's rhythm (09:00 + 20 h), not 20 h after the late post.
     assert posted[0].closes_at == DAY1 + dt.timedelta(hours=29)
@@ -204,7 +233,8 @@ async def test_a_day_missed_entirely_is_not_caught_up(
     assert await bot.scheduler.tick() == ([], [])
     clock.set(2, "09:00")
     posted, _ = await bot.scheduler.tick()
-    assert [p.day for p in posted] == [dt.date(2026, 3, 3)] and not posted[0].late
+    assert [p.day for p in posted] == [dt.date(2026, 3, 3)]
+    assert not posted[0].late
     await bot.close()
 
 
@@ -304,10 +334,13 @@ async def test_a_deleted_channel_turns_the_schedule_off_with_an_audit_entry(
     clock.set(1, "09:00")
     assert await bot.scheduler.tick() == ([], [])
     saved = await daily.get_schedule(engine, GUILD)
-    assert saved is not None and not saved.enabled
-    assert saved.off_reason is not None and "404 Unknown Channel" in saved.off_reason
+    assert saved is not None
+    assert not saved.enabled
+    assert saved.off_reason is not None
+    assert "404 Unknown Channel" in saved.off_reason
     audit = await daily.last_audit(engine, GUILD)
-    assert audit is not None and audit[1] == "daily.off.lost_channel"
+    assert audit is not None
+    assert audit[1] == "daily.off.lost_channel"
     posts = await daily.recent_posts(engine, GUILD)
     assert [p.status for p in posts] == ["failed"]
     # Off stays off: no post the next day, and the failed day's round is not left running.
@@ -320,9 +353,9 @@ async def test_a_deleted_channel_turns_the_schedule_off_with_an_audit_entry(
 async def test_schedule_validation_and_off(engine: AsyncEngine, clock: ManualClock) -> None:
     assert daily.parse_time("9:05") == "09:05"
     for bad in ("24:00", "9", "09:60", "nine"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a time"):
             daily.parse_time(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="open_hours"):
         await schedule(engine, clock, open_hours=24)
     await schedule(engine, clock)
     assert await daily.turn_off(engine, Actor(GUILD, MOD), "turned off by <@5>",
@@ -343,6 +376,7 @@ async def test_no_repeats_over_a_week(engine: AsyncEngine, clock: ManualClock) -
         clock.set(day + 1, "05:01")
         await bot.scheduler.tick()
     ids = [p.question.id for p in bot.recorder.posts]
-    assert len(ids) == 7 and len(set(ids)) == 7
+    assert len(ids) == 7
+    assert len(set(ids)) == 7
     assert len(bot.recorder.reveals) == 7
     await bot.close()
