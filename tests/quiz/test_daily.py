@@ -380,3 +380,14 @@ async def test_no_repeats_over_a_week(engine: AsyncEngine, clock: ManualClock) -
     assert len(set(ids)) == 7
     assert len(bot.recorder.reveals) == 7
     await bot.close()
+
+
+async def test_a_simulated_week() -> None:
+    from tests.quiz.daily_week import week
+
+    out: list[str] = []
+    board = await week(out)
+    assert sum(" POST" in line for line in out) == 7
+    assert sum("LATE" in line for line in out) == 1  # Friday, after the restart
+    assert sum("REVEAL" in line for line in out) == 7
+    assert board == {ALICE: (7, 7), BOB: (3, 3), CAROL: (5, 5)}
