@@ -391,3 +391,24 @@ async def test_a_simulated_week() -> None:
     assert sum("LATE" in line for line in out) == 1  # Friday, after the restart
     assert sum("REVEAL" in line for line in out) == 7
     assert board == {ALICE: (7, 7), BOB: (3, 3), CAROL: (5, 5)}
+
+
+async def test_a_reset_or_a_removal_clears_daily_streaks(
+        engine: AsyncEngine, clock: ManualClock) -> None:
+    from bot.quiz import admin
+
+    bot = Bot(engine, clock)
+    await schedule(engine, clock)
+    clock.set(1, "09:00")
+    (question,), _ = await bot.scheduler.tick()
+    for user in (ALICE, BOB):
+        await bot.answer(question, user)
+    clock.set(2, "05:01")
+    await bot.scheduler.tick()
+    await admin.remove_member(engine, Actor(GUILD, MOD), BOB)
+    assert [u for u, *_ in await daily.streak_board(engine, GUILD)] == [ALICE]
+    await admin.reset_leaderboard(engine, Actor(GUILD, MOD))
+    assert await daily.streak_board(engine, GUILD) == []
+    await admin.forget_guild(engine, GUILD)
+    assert await daily.get_schedule(engine, GUILD) is None
+    await bot.close()
