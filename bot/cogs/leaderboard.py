@@ -20,15 +20,21 @@ from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, ser
 if TYPE_CHECKING:
     from bot.app import FactQuiz
 
-PERIOD_NAMES = {"all-time": N_("All time"), "month": N_("This month"), "week": N_("This week")}
+PERIOD_NAMES = {"all-time": N_("All time"), "month": N_("This month"), "week": N_("This week"),
+                core.DAILY_STREAK: N_("Daily streak")}
 
 
 def leaderboard_embed(page: core.LeaderboardPage) -> discord.Embed:
     """The board, in the current language (the server's: it is public)."""
     # <@id> renders as the member's current name and pings nobody: mentions are off bot-wide.
-    lines = [_("**{rank}.** <@{user}> — {points} points", rank=num(s.rank), user=s.user_id,
-               points=num(s.points))
-             for s in page.standings]
+    if page.period == core.DAILY_STREAK:  # its "points" are daily questions right in a row
+        lines = [_("**{rank}.** <@{user}> — {days}", rank=num(s.rank), user=s.user_id,
+                   days=ngettext("{n} day in a row", "{n} days in a row", s.points))
+                 for s in page.standings]
+    else:
+        lines = [_("**{rank}.** <@{user}> — {points} points", rank=num(s.rank), user=s.user_id,
+                   points=num(s.points))
+                 for s in page.standings]
     embed = discord.Embed(title=_("Leaderboard · {period}", period=_(PERIOD_NAMES[page.period])),
                           description="\n".join(lines) or _("No points yet. Start a round with "
                                                            "`/quiz start`!"),
@@ -52,7 +58,8 @@ def leaderboard_view(page: core.LeaderboardPage) -> discord.ui.View | None:
 
 
 class LeaderboardPageButton(Button,
-                            template=r"lb:(?P<period>all-time|month|week):(?P<page>-?\d+)"):
+                            template=r"lb:(?P<period>all-time|month|week|daily-streak)"
+                                     r":(?P<page>-?\d+)"):
     """Stateless paging: the custom_id holds the period and page, so the buttons keep
     working after a restart; the standings are read afresh at each click."""
 
@@ -89,7 +96,8 @@ class Leaderboard(commands.Cog):
         return True
 
     @app_commands.command(name="leaderboard", description="This server's quiz standings")
-    @app_commands.describe(period="All time, this month or this week", page="Page number")
+    @app_commands.describe(period="All time, this month, this week or the daily streak",
+                           page="Page number")
     @app_commands.choices(period=[app_commands.Choice(name=v, value=k)
                                   for k, v in PERIOD_NAMES.items()])
     @app_commands.guild_only()

@@ -17,7 +17,7 @@ from bot.cogs._declared import recheck
 from bot.cogs._embeds import EmbedColour, plural, user_text
 from bot.facts.format import num
 from bot.i18n import _
-from bot.quiz import admin, config, rewards
+from bot.quiz import admin, config, daily, rewards
 from bot.quiz.config import QuizConfig
 from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
 
@@ -49,6 +49,11 @@ def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> d
                     inline=False)
     return embed
 
+DAILY_TOPIC_CHOICES = [app_commands.Choice(name="Mixed", value="mixed"),
+                       app_commands.Choice(name="Arrivals in South Korea", value="defectors"),
+                       app_commands.Choice(name="Recognition of Israel and Palestine",
+                                           value="recognition")]
+
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
@@ -59,6 +64,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
     board = app_commands.Group(name="leaderboard", description="Manage the leaderboard")
     points = app_commands.Group(name="points", description="Adjust a member's points")
     rewards_group = app_commands.Group(name="rewards", description="Roles earned with points")
+    daily_group = app_commands.Group(name="daily", description="The question of the day")
 
     def __init__(self, bot: FactQuiz) -> None:
         self.bot = bot
@@ -194,6 +200,64 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         await send_ephemeral(interaction, f"{num(amount, sign=True)} points for "
                                           f"<@{member.id}>: {clean}")
 
+
+    @daily_group.command(name="set", description="Post a question every day at a UTC time")
+    @app_commands.describe(channel="Where the question is posted",
+                           time="When, as HH:MM in UTC (24-hour)",
+                           topic="Which data story the questions come from",
+                           open_hours="Hours each question stays open (1–23, default 20)")
+    @app_commands.choices(topic=DAILY_TOPIC_CHOICES)
+    async def daily_set(self, interaction: Interaction, channel: discord.TextChannel,
+                        time: app_commands.Range[str, 4, 5],
+                        topic: app_commands.Choice[str] | None = None,
+                        open_hours: app_commands.Range[int, 1, 23] = daily.DEFAULT_OPEN_HOURS
+                        ) -> None:
+        try:
+            await daily.set_schedule(
+                self.engine, actor(interaction), channel_id=channel.id, post_time=time,
+                topic=topic.value if topic is not None else "mixed", open_hours=open_hours,
+                now=self.bot.services.quiz.clock.now())
+        except ValueError as exc:  # checked again here: Discord's ranges are the client's
+            await send_ephemeral(interaction, _("Not saved: {reason}.", reason=exc))
+            return
+        await self._show_daily(interaction, _("Question of the day saved"))
+
+    @daily_group.command(name="show", description="Show the question of the day's schedule")
+    async def daily_show(self, interaction: Interaction) -> None:
+        await self._show_daily(interaction, _("Question of the day"))
+
+    @daily_group.command(name="off", description="Stop posting the question of the day")
+    async def daily_off(self, interaction: Interaction) -> None:
+        done = await daily.turn_off(self.engine, actor(interaction),
+                                    f"turned off by <@{interaction.user.id}>",
+                                    now=self.bot.services.quiz.clock.now())
+        if not done:
+            await send_ephemeral(interaction, _("The question of the day is not on."))
+            return
+        await self._show_daily(interaction, _("Question of the day turned off"))
+
+    async def _show_daily(self, interaction: Interaction, title: str) -> None:
+        assert interaction.guild_id is not None
+        schedule = await daily.get_schedule(self.engine, interaction.guild_id)
+        embed = discord.Embed(title=title, colour=EmbedColour.QUIZ)
+        if schedule is None:
+            embed.description = _("Not set up. Start it with `/quizadmin daily set`.")
+        else:
+            embed.add_field(name=_("Status"), value=_("on") if schedule.enabled else _("off"))
+            embed.add_field(name=_("Channel"), value=f"<#{schedule.channel_id}>")
+            embed.add_field(name=_("Time"), value=_("{time} UTC", time=schedule.post_time))
+            embed.add_field(name=_("Topic"), value=schedule.topic)
+            embed.add_field(name=_("Open for"), value=_("{hours} hours",
+                                                        hours=schedule.open_hours))
+            if not schedule.enabled and schedule.off_reason:
+                embed.add_field(name=_("Turned off"), value=user_text(schedule.off_reason, 1024),
+                                inline=False)
+            posts = await daily.recent_posts(self.engine, interaction.guild_id)
+            if posts:
+                embed.add_field(name=_("Recent days"), value="\n".join(
+                    f"{p.day.isoformat()} · {p.status}" + (_(" (late)") if p.late else "")
+                    for p in posts), inline=False)
+        await respond(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="forget", description="Delete everything the quiz stored "
                                                      "about a member on this server")

@@ -15,6 +15,9 @@ from bot.quiz import totals
 from bot.quiz.models import (
     Answer,
     ChannelRule,
+    DailyPost,
+    DailySchedule,
+    DailyStreak,
     GuildSettings,
     Lifeline,
     ModAction,
@@ -72,6 +75,8 @@ async def reset_leaderboard(engine: AsyncEngine, actor: Actor) -> int:
             col(Answer.round_id).in_(_finished_rounds(actor.guild_id))))
         await conn.execute(delete(PointsAdjustment).where(
             col(PointsAdjustment.guild_id) == actor.guild_id))
+        # Daily streaks are leaderboard standings too (the daily-streak board).
+        await conn.execute(delete(DailyStreak).where(col(DailyStreak.guild_id) == actor.guild_id))
         # What is left (a running round's revealed questions) is the new board.
         await totals.rebuild(conn, actor.guild_id)
         await _audit(conn, actor, "leaderboard.reset",
@@ -101,6 +106,8 @@ async def remove_member(engine: AsyncEngine, actor: Actor, user_id: int, *,
             for table in (Lifeline, RoleAward):
                 await conn.execute(delete(table).where(col(table.guild_id) == actor.guild_id,
                                                        col(table.user_id) == user_id))
+        await conn.execute(delete(DailyStreak).where(col(DailyStreak.guild_id) == actor.guild_id,
+                                                     col(DailyStreak.user_id) == user_id))
         await totals.rebuild(conn, actor.guild_id, user_id)
         await _audit(conn, actor, action, f"member={user_id} deleted {result.rowcount} answers")
     return int(result.rowcount or 0)
@@ -130,6 +137,7 @@ async def forget_guild(engine: AsyncEngine, guild_id: int) -> None:
         await conn.execute(delete(Lifeline).where(col(Lifeline.guild_id) == guild_id))
         await totals.forget(conn, guild_id)
         for table in (QuizRound, Player, PointsAdjustment, ModAction, ChannelRule,
-                      GuildSettings, QuestionHistory, RoleReward, RoleAward):
+                      GuildSettings, QuestionHistory, RoleReward, RoleAward, DailySchedule,
+                      DailyPost, DailyStreak):
             await conn.execute(delete(table).where(col(table.guild_id) == guild_id))
     log.info("deleted all quiz data of guild=%s (the bot left it)", guild_id)

@@ -13,6 +13,7 @@ from sqlmodel import col
 from bot.db.dialect import utcnow
 from bot.quiz.models import (
     Answer,
+    DailyStreak,
     Player,
     PointsAdjustment,
     QuizRound,
@@ -23,6 +24,7 @@ from bot.quiz.models import (
 )
 
 PER_PAGE = 10
+DAILY_STREAK = "daily-streak"  # the board of daily-question streaks (bot.quiz.daily)
 
 _S = TypeVar("_S", bound=Select)
 
@@ -83,6 +85,12 @@ async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-tim
     where = [table.guild_id == guild_id]
     if since is not None:
         where += [table.period == period, table.starts == since.date()]
+    score: Any = table.points
+    if period == DAILY_STREAK:
+        # Daily questions answered right in a row (bot.quiz.daily); the "points" of this
+        # board are days. A broken streak (0) is not on the board.
+        table, score = DailyStreak, col(DailyStreak.current)
+        where = [col(DailyStreak.guild_id) == guild_id, score > 0]
     async with engine.connect() as conn:
         players = int((await conn.execute(
             select(func.count()).select_from(table).where(*where))).scalar_one())
@@ -93,22 +101,22 @@ async def leaderboard(engine: AsyncEngine, guild_id: int, period: str = "all-tim
         # (the page plus whoever ties with its first or last line), ranked: RANK() over the
         # range plus the members above it is the rank over the whole board. Sorting by name
         # within a tie then needs the names of that range only, not of the whole server.
-        span = (select(table.points.label("points")).where(*where)
-                .order_by(table.points.desc()).limit(PER_PAGE).offset(offset).cte("span"))
+        span = (select(score.label("points")).where(*where)
+                .order_by(score.desc()).limit(PER_PAGE).offset(offset).cte("span"))
         top = select(func.max(span.c.points)).scalar_subquery()
         bottom = select(func.min(span.c.points)).scalar_subquery()
         above = select(func.count()).select_from(table).where(
-            *where, table.points > top).scalar_subquery()
+            *where, score > top).scalar_subquery()
         name = func.coalesce(col(Player.display_name), cast(table.user_id, String))
         rows = (await conn.execute(
-            select((above + func.rank().over(order_by=table.points.desc())).label("rank"),
-                   table.user_id, name, table.points, above.label("above"))
+            select((above + func.rank().over(order_by=score.desc())).label("rank"),
+                   table.user_id, name, score, above.label("above"))
             .select_from(table)
             .join(Player, (col(Player.guild_id) == table.guild_id)
                   & (col(Player.user_id) == table.user_id), isouter=True)
-            .where(*where, table.points.between(bottom, top))
+            .where(*where, score.between(bottom, top))
             # Ties share a rank; within one, by name as the board always listed them.
-            .order_by(table.points.desc(), func.lower(name), table.user_id))).all()
+            .order_by(score.desc(), func.lower(name), table.user_id))).all()
     skip = offset - int(rows[0].above) if rows else 0
     standings = [Standing(int(r), int(u), str(n), int(p))
                  for r, u, n, p, _ in rows[skip:skip + PER_PAGE]]

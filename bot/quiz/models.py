@@ -294,3 +294,63 @@ class RoleAward(SQLModel, table=True):
     role_id: int = Field(sa_column=_snowflake(primary_key=True))
     user_id: int = Field(sa_column=_snowflake(primary_key=True))
     awarded_at: dt.datetime
+
+
+class DailySchedule(SQLModel, table=True):
+    """A server's question of the day (revision 0010; see :mod:`bot.quiz.daily`): where and
+    when (UTC "HH:MM"), on what, open for how long. Turned off rather than deleted, so the
+    reason (a moderator, or a channel the bot lost) stays for `/quizadmin daily show`."""
+
+    __tablename__ = "quiz_daily_schedule"
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    channel_id: int = Field(sa_column=_snowflake())
+    post_time: str = Field(max_length=5)  # "HH:MM", UTC
+    topic: str = Field(max_length=16)
+    open_hours: int
+    enabled: bool
+    # Posts are due from this moment on: a schedule set at 10:00 for 09:00 starts tomorrow,
+    # it does not post a "missed" question at once.
+    since: dt.datetime
+    moderator_id: int = Field(sa_column=_snowflake())
+    updated_at: dt.datetime
+    off_reason: str | None = Field(default=None, max_length=200)
+
+
+class DailyPost(SQLModel, table=True):
+    """One server's question of one day. The row is the claim: inserted before the post, and
+    the (guild, day) unique constraint lets exactly one process win it, so a day is posted
+    at most once however many processes run or restart. The question itself is a
+    one-question round (``round_id``) answered through the rounds' answer path."""
+
+    __tablename__ = "quiz_daily_post"
+    __table_args__ = (UniqueConstraint("guild_id", "day", name="uq_quiz_daily_post_day"),
+                      Index("ix_quiz_daily_post_open", "status", "closes_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_column=_snowflake())
+    day: dt.date
+    channel_id: int = Field(sa_column=_snowflake())
+    owner: str = Field(max_length=32)  # the process that claimed it
+    status: str = Field(max_length=8)  # claimed → open → closed, or failed
+    round_id: int | None = None
+    message_id: int | None = Field(default=None, sa_column=_snowflake(nullable=True))
+    due_at: dt.datetime
+    posted_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    late: bool = False
+    claimed_at: dt.datetime
+
+
+class DailyStreak(SQLModel, table=True):
+    """Daily questions answered right in a row, per member and server: updated once per
+    daily question, in the transaction that closes it."""
+
+    __tablename__ = "quiz_daily_streak"
+    __table_args__ = (Index("ix_quiz_daily_streak_board", "guild_id", "current"),)
+
+    guild_id: int = Field(sa_column=_snowflake(primary_key=True))
+    user_id: int = Field(sa_column=_snowflake(primary_key=True))
+    current: int
+    best: int
+    last_day: dt.date | None = None

@@ -24,6 +24,7 @@ from bot.quiz import config as cfg
 from bot.quiz import lifelines, totals
 from bot.quiz.answers import AnswerWriter
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
+from bot.quiz.daily import DAILY_OWNER
 from bot.quiz.models import QuizRound, RoundQuestion, RoundStatus
 from bot.quiz.rounds import (
     PROGRESS_INTERVAL,
@@ -380,7 +381,9 @@ class QuizService:
         during a rolling deploy never interrupts the old one's rounds. Points already
         awarded stay: only the round's status changes."""
         now = self.clock.now()
-        expired = or_(col(QuizRound.lease_until).is_(None), col(QuizRound.lease_until) < now)
+        # A daily question (bot.quiz.daily) has no lease: its scheduler closes it, not this.
+        expired = or_(col(QuizRound.lease_until).is_(None), col(QuizRound.lease_until) < now) \
+            & or_(col(QuizRound.owner).is_(None), col(QuizRound.owner) != DAILY_OWNER)
         async with self.engine.begin() as conn:
             rows = (await conn.execute(
                 select(_ROUND_ID, col(QuizRound.guild_id), col(QuizRound.channel_id))

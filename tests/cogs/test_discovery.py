@@ -13,8 +13,8 @@ from bot.app import extensions
 from bot.local.driver import LocalDiscord
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-EXPECTED = ["bot.cogs.about", "bot.cogs.defectors", "bot.cogs.help", "bot.cogs.leaderboard",
-            "bot.cogs.quiz",
+EXPECTED = ["bot.cogs.about", "bot.cogs.daily", "bot.cogs.defectors", "bot.cogs.help",
+            "bot.cogs.leaderboard", "bot.cogs.quiz",
             "bot.cogs.quizadmin", "bot.cogs.recognition"]
 
 
