@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 
 from bot.facts.records import Facts
-from bot.quiz.questions.model import DIFFICULTIES, TOPICS, Question
-from bot.quiz.questions.sample import _positive
+from bot.quiz.questions.model import Question
+from bot.quiz.questions.sample import _positive, add_common_options
 
 PROG = "python -m bot quiz-rounds"
 GUILD_ID = 1  # the throwaway database holds one server with one channel
@@ -33,10 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         "picks them with its per-server history."))
     p.add_argument("--rounds", type=_positive, required=True, help="how many rounds")
     p.add_argument("--questions", type=_positive, required=True, help="questions per round")
-    p.add_argument("--seed", type=int, required=True, help="random seed (same seed, same output)")
-    p.add_argument("--topic", choices=("mixed", *TOPICS), default="mixed")
-    p.add_argument("--difficulty", choices=DIFFICULTIES, default=None)
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_common_options(p)
     return p
 
 

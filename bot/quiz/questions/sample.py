@@ -32,11 +32,16 @@ def _positive(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description="Print sample quiz questions.")
     p.add_argument("--count", type=_positive, required=True, help="how many questions")
+    add_common_options(p)
+    return p
+
+
+def add_common_options(p: argparse.ArgumentParser) -> None:
+    """The options quiz-sample and quiz-rounds share (scripted checks rely on both)."""
     p.add_argument("--seed", type=int, required=True, help="random seed (same seed, same output)")
     p.add_argument("--topic", choices=("mixed", *TOPICS), default="mixed")
     p.add_argument("--difficulty", choices=DIFFICULTIES, default=None)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    return p
 
 
 def main(argv: list[str], facts: Facts) -> int:
