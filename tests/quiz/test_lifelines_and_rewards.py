@@ -1,5 +1,6 @@
-"""A member's 50/50 uses and reward roles are theirs: exported by /quiz my-data, deleted by
-forget-me, and deleted with the server's data."""
+"""50/50 uses and reward roles in the core: a member's are theirs (exported by /quiz my-data,
+deleted by forget-me and with the server's data), and a reward is granted once however many
+round ends settle it at the same moment."""
 
 from __future__ import annotations
 
@@ -70,3 +71,27 @@ async def test_the_servers_data_goes_with_the_bot(services: Services) -> None:
     async with services.engine.connect() as conn:
         rewards = (await conn.execute(select(func.count()).select_from(RoleReward))).scalar_one()
     assert rewards == 0
+
+
+async def test_a_reward_is_granted_once_when_two_round_ends_settle_at_once(
+        services: Services) -> None:
+    """Two rounds of one server end at the same moment (two channels, or two processes) and
+    both settle the same member past the threshold: one award, reported by one of them."""
+    import asyncio
+
+    from bot.quiz import rewards
+    from bot.quiz.models import ScoreTotal
+
+    async with services.engine.begin() as conn:
+        await conn.execute(insert(RoleReward).values(
+            guild_id=GUILD, role_id=ROLE, points=100, period="all-time", moderator_id=OTHER,
+            created_at=NOW))
+        await conn.execute(insert(ScoreTotal).values(
+            guild_id=GUILD, user_id=MEMBER, points=150, answered=1, correct=1,
+            current_streak=1, best_streak=1))
+    results = await asyncio.gather(*(
+        rewards.settle(services.engine, GUILD, [MEMBER], remove_below=True, now=NOW)
+        for _ in range(6)))
+    granted = [change for result in results for change in result.granted]
+    assert [(c.user_id, c.role_id) for c in granted] == [(MEMBER, ROLE)]
+    assert await _count(services, RoleAward, MEMBER) == 1
