@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.cogs import _confirm, _rewards
 from bot.cogs._audit import actor
 from bot.cogs._declared import recheck
-from bot.cogs._embeds import EmbedColour, plural, user_text
+from bot.cogs._embeds import EmbedColour, plural, truncate, user_text
 from bot.facts.format import num
 from bot.i18n import _
 from bot.quiz import admin, config, daily, rewards
@@ -250,7 +250,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
             embed.add_field(name=_("Open for"), value=_("{hours} hours",
                                                         hours=schedule.open_hours))
             if not schedule.enabled and schedule.off_reason:
-                embed.add_field(name=_("Turned off"), value=user_text(schedule.off_reason, 1024),
+                # Written by the bot (a moderator's mention, Discord's error), never by a member.
+                embed.add_field(name=_("Turned off"), value=truncate(schedule.off_reason, 1024),
                                 inline=False)
             posts = await daily.recent_posts(self.engine, interaction.guild_id)
             if posts:

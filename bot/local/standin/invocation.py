@@ -56,9 +56,12 @@ class Resolver:
             for obj_id, obj in table.items():
                 names = {getattr(obj, "username", None), getattr(obj, "name", None),
                          getattr(obj, "global_name", None)}
-                if obj_id == wanted or text.strip().lstrip("@#") in names - {None}:
+                # "@alice" and "alice" name the same member; "@everyone" is a role's own name.
+                if obj_id == wanted or {text.strip(), text.strip().lstrip("@#")} & (
+                        names - {None}):
                     return table_name, obj_id
-        raise OptionRefused(f"no {TYPE_NAMES[kind]} called {text.strip()!r} in this server")
+        raise OptionRefused(f"this server has no {TYPE_NAMES[kind].split(' ', 1)[1]} called "
+                            f"{text.strip()!r}")
 
 
 def _split_options(text: str, names: list[str]) -> tuple[str, list[tuple[str, str]]]:
