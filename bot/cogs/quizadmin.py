@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 TOPIC_CHOICES = [app_commands.Choice(name="Both data stories", value="both"),
                  app_commands.Choice(name="Arrivals in South Korea only", value="defectors"),
                  app_commands.Choice(name="Recognition only", value="recognition")]
+LANGUAGE_CHOICES = [app_commands.Choice(name="The server's language (Discord setting)",
+                                        value="auto"),
+                    app_commands.Choice(name="한국어 (Korean)", value="ko"),
+                    app_commands.Choice(name="English", value="en")]
+LANGUAGE_NAMES = {c.value: c.name for c in LANGUAGE_CHOICES}
 
 
 def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> discord.Embed:
@@ -37,6 +42,8 @@ def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> d
     embed.add_field(name="Reveal time", value=f"{cfg.reveal_time} seconds before the next "
                                               "question")
     embed.add_field(name="Lead-in", value=f"{cfg.lead_in} seconds before the first question")
+    embed.add_field(name="Language of rounds", value=LANGUAGE_NAMES.get(cfg.language,
+                                                                        cfg.language))
     allowed = ", ".join(f"<#{c}>" for c in rules.allowed) or "every channel"
     denied = ", ".join(f"<#{c}>" for c in rules.denied) or "none"
     embed.add_field(name="Quiz channels", value=f"Allowed: {allowed}\nDenied: {denied}",
@@ -86,18 +93,21 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                            pictures="Attach the chart or map to answers",
                            reveal_time="Seconds each answer stays up before the next question "
                                        "(2–30)",
-                           lead_in="Seconds between the start and the first question (0–30)")
-    @app_commands.choices(topics=TOPIC_CHOICES)
+                           lead_in="Seconds between the start and the first question (0–30)",
+                           language="Language of round messages (answers to a member follow "
+                                    "their own Discord language)")
+    @app_commands.choices(topics=TOPIC_CHOICES, language=LANGUAGE_CHOICES)
     async def settings_set(self, interaction: Interaction,
                            time_limit: app_commands.Range[int, 10, 60] | None = None,
                            questions: app_commands.Range[int, 5, 20] | None = None,
                            topics: app_commands.Choice[str] | None = None,
                            pictures: bool | None = None,
                            reveal_time: app_commands.Range[int, 2, 30] | None = None,
-                           lead_in: app_commands.Range[int, 0, 30] | None = None) -> None:
+                           lead_in: app_commands.Range[int, 0, 30] | None = None,
+                           language: app_commands.Choice[str] | None = None) -> None:
         assert interaction.guild_id is not None
         if all(v is None for v in (time_limit, questions, topics, pictures, reveal_time,
-                                   lead_in)):
+                                   lead_in, language)):
             await send_ephemeral(interaction, "Nothing to change: give at least one setting.")
             return
         cfg = await config.get_config(self.engine, interaction.guild_id)
@@ -107,7 +117,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
             config.TOPIC_SETS[topics.value] if topics is not None else cfg.allowed_topics,
             pictures if pictures is not None else cfg.reveal_pictures,
             reveal_time if reveal_time is not None else cfg.reveal_time,
-            lead_in if lead_in is not None else cfg.lead_in)
+            lead_in if lead_in is not None else cfg.lead_in,
+            language.value if language is not None else cfg.language)
         try:
             new.check()  # again on our side: Discord's ranges are the client's promise only
         except config.OutOfBounds as exc:

@@ -18,6 +18,7 @@ TOPIC_SETS = {"both": ("defectors", "recognition"), "defectors": ("defectors",),
 # Bounds of every number setting, checked here as well as by Discord's option ranges: a
 # server admin's client, a stale command definition or a hand-edited row must not be able to
 # set a 0-second question or an hour-long pause.
+LANGUAGES = ("auto", "en", "ko")
 BOUNDS = {"time_limit": (10, 60), "default_questions": (5, 20), "reveal_time": (2, 30),
           "lead_in": (0, 30)}
 
@@ -36,6 +37,9 @@ class QuizConfig:
     # and seconds between "Quiz round starting" and the first question.
     reveal_time: int = 4
     lead_in: int = 3
+    # The language of public round messages: "auto" follows the server's Discord locale
+    # (``guild_locale``); "ko"/"en" override it. Receipts follow each member's own client.
+    language: str = "auto"
 
     def check(self) -> None:
         """Raise ``OutOfBounds`` naming the first setting outside its bounds."""
@@ -43,6 +47,9 @@ class QuizConfig:
             value = getattr(self, name)
             if not low <= value <= high:
                 raise OutOfBounds(f"{name.replace('_', ' ')} must be {low}–{high} (got {value})")
+        if self.language not in LANGUAGES:
+            raise OutOfBounds(f"language must be one of {', '.join(LANGUAGES)} "
+                              f"(got {self.language})")
 
     def topic_allowed(self, topic: str) -> bool:
         wanted = ("defectors", "recognition") if topic == "mixed" else (topic,)
@@ -64,7 +71,8 @@ async def get_config(engine: AsyncEngine, guild_id: int) -> QuizConfig:
     return QuizConfig(row["time_limit"], row["default_questions"],
                       tuple(t for t in row["allowed_topics"].split(",") if t),
                       row["reveal_pictures"], row.get("reveal_time", QuizConfig.reveal_time),
-                      row.get("lead_in", QuizConfig.lead_in))
+                      row.get("lead_in", QuizConfig.lead_in),
+                      row.get("language") or QuizConfig.language)
 
 
 async def save_config(engine: AsyncEngine, guild_id: int, config: QuizConfig) -> None:
@@ -72,7 +80,8 @@ async def save_config(engine: AsyncEngine, guild_id: int, config: QuizConfig) ->
               "default_questions": config.default_questions,
               "allowed_topics": ",".join(config.allowed_topics),
               "reveal_pictures": config.reveal_pictures, "reveal_time": config.reveal_time,
-              "lead_in": config.lead_in, "updated_at": utcnow()}
+              "lead_in": config.lead_in, "language": config.language,
+              "updated_at": utcnow()}
     async with engine.begin() as conn:
         stmt = insert(conn, GuildSettings).values(**values)
         await conn.execute(stmt.on_conflict_do_update(

@@ -38,6 +38,9 @@ class GuildSettings(SQLModel, table=True):
     reveal_pictures: bool = True
     reveal_time: int = 4  # seconds a reveal stays before the next question (revision 0006)
     lead_in: int = 3  # seconds before the first question (revision 0006)
+    # The language of the server's public round messages: "auto" (the server's Discord
+    # locale), "ko" or "en" (revision 0009).
+    language: str = Field(default="auto", max_length=8)
     updated_at: dt.datetime
 
 
