@@ -63,6 +63,8 @@ def localize(question: Question, lang: Lang, facts: Facts | None = None) -> Ques
     """``question`` as ``lang`` writes it: the same id, params, options' order and key."""
     if lang.is_default:
         return question
+    from bot.quiz.questions import _texts  # noqa: F401  (registers the text steps)
+
     step = _STEPS.get(question.family)
     facts = facts or (_FACTS[0] if _FACTS else None)
     if step is None or facts is None:

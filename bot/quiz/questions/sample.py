@@ -13,7 +13,9 @@ import json
 import sys
 
 from bot.facts.records import Facts
+from bot.i18n import LOCALES, lang_for
 from bot.quiz.questions.generator import generate
+from bot.quiz.questions.localize import localize
 from bot.quiz.questions.model import DIFFICULTIES, TOPICS, Question
 
 PROG = "python -m bot quiz-sample"
@@ -36,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", choices=("mixed", *TOPICS), default="mixed")
     p.add_argument("--difficulty", choices=DIFFICULTIES, default=None)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--locale", choices=LOCALES, default="en",
+                   help="the language of the texts (same questions, ids and answers)")
     return p
 
 
@@ -46,6 +50,9 @@ def main(argv: list[str], facts: Facts) -> int:
         print(f"{PROG}: only {len(questions)} questions could be generated", file=sys.stderr)
         if not questions:
             return 1
+    lang = lang_for(args.locale)
+    # Generated first, in English, then rendered: the draw never depends on the language.
+    questions = [localize(q, lang, facts) for q in questions]
     for n, q in enumerate(questions, 1):
         if args.json:
             print(json.dumps(q.to_json_dict(), ensure_ascii=False))

@@ -1,0 +1,303 @@
+"""The text steps of question families in languages other than English (see localize.py).
+
+Each step re-renders one family's text, options' display text and explanation from the
+question's params, its options' order and key, and the facts: never a new draw, so the
+question stays the one the round asked. The sentences are ``_()`` templates with named
+placeholders (English msgids, phrased as the family's English text; the catalogue holds
+their translations). Korean needs its particles after a name (은/는, 이/가, 을/를): the
+steps pass both ``name`` and the name with its particle, and each template uses the one its
+language needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.facts.format import num
+from bot.facts.records import Category, DefectorPeriod, Facts, IsraelStatus
+from bot.i18n import _, current, pgettext
+from bot.quiz.questions import _fam_recognition as rec
+from bot.quiz.questions import _policy as policy
+from bot.quiz.questions.localize import Texts, texts
+from bot.quiz.questions.model import TRUE, Question
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _int(q: Question, name: str) -> int:
+    value = q.params[name]
+    assert isinstance(value, int), (q.id, name)
+    return value
+
+
+def _seq(q: Question, name: str) -> list[str]:
+    value = q.params[name]
+    assert isinstance(value, tuple), (q.id, name)
+    return [str(v) for v in value]
+
+
+def _batchim(word: str) -> bool | None:
+    """Whether a Korean word ends in a consonant (받침); None when it does not end in Hangul
+    (then both particle forms are written, as Korean does: 은(는))."""
+    last = word.rstrip(" )")[-1:] or " "
+    if "가" <= last <= "힣":
+        return (ord(last) - 0xAC00) % 28 != 0
+    if last.isdigit():  # read as Sino-Korean numerals: 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔
+        return last in "013678"
+    return None
+
+
+def particle(word: str, after_consonant: str, after_vowel: str) -> str:
+    ends = _batchim(word)
+    if ends is None:
+        return f"{word}{after_consonant}({after_vowel})"
+    return word + (after_consonant if ends else after_vowel)
+
+
+def _names(word: str) -> dict[str, str]:
+    """A name with each particle its templates may need (English: the name as it is)."""
+    if current().is_default:
+        return dict.fromkeys(("name", "name_topic", "name_subject", "name_object"), word)
+    return {"name": word, "name_topic": particle(word, "은", "는"),
+            "name_subject": particle(word, "이", "가"), "name_object": particle(word, "을", "를")}
+
+
+def country(facts: Facts, iso3: str) -> str:
+    member = facts.member_by_iso3[iso3]
+    return current().country(member.iso2, member.name)
+
+
+def _at(facts: Facts, d: dt.date) -> str:
+    lang = current()
+    if d == facts.latest_event_date:
+        return _("In the latest data ({month})", month=lang.data_date(f"{d:%Y-%m}"))
+    return _("As of {date}", date=lang.date(d))
+
+
+def _tf(q: Question) -> tuple[bool, tuple[str, str]]:
+    return q.answer == TRUE, (pgettext("quiz", "True"), pgettext("quiz", "False"))
+
+
+def _verdict(truth: bool) -> str:
+    return pgettext("quiz", "True") if truth else pgettext("quiz", "False")
+
+
+def _article() -> str:
+    return _("Visual Capitalist's article (data as of {date})",
+             date=current().date(dt.date(2023, 11, 14)))
+
+
+# ----------------------------------------------------------------- recognition: true/false
+
+
+@texts("recognizes_palestine_tf")
+def recognizes_palestine_tf(q: Question, facts: Facts) -> Texts:
+    iso, form = str(q.params["iso3"]), q.params["form"]
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    truth, options = _tf(q)
+    who, when = _names(country(facts, iso)), _at(facts, d)
+    if form == "is":
+        text = _("True or false? {when}, {name_topic} recognized the State of Palestine.",
+                 when=when, **who)
+    else:
+        text = _("True or false? {when}, {name_topic} had not recognized the State of "
+                 "Palestine.", when=when, **who)
+    status = rec._statuses(facts, d)[iso]
+    if status.recognizes_palestine:
+        dated = (iso in rec._pools(facts).date_ok and iso not in policy.PREDECESSOR
+                 and iso not in policy.FORMER_FORM and status.palestine_recognition_date)
+        if dated:
+            said = _("{name_topic} recognized the State of Palestine on {date}.",
+                     date=current().data_date(status.palestine_recognition_date), **who)
+        else:  # a disputed date, or one of a predecessor state: no date is printed
+            said = _("{name_topic} recognized the State of Palestine.", **who)
+    else:
+        said = _("{when}, {name_topic} had not recognized the State of Palestine.", when=when,
+                 **who)
+        later = rec._statuses(facts, rec._pools(facts).anchors[-1])[iso]
+        if later.recognizes_palestine and later.palestine_recognition_date:
+            said += " " + _("It did so later, on {date}.",
+                            date=current().data_date(later.palestine_recognition_date))
+    return Texts(text, options, f"{_verdict(truth)}. {said}")
+
+
+@texts("recognizes_israel_tf")
+def recognizes_israel_tf(q: Question, facts: Facts) -> Texts:
+    iso, form = str(q.params["iso3"]), q.params["form"]
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    truth, options = _tf(q)
+    who, when = _names(country(facts, iso)), _at(facts, d)
+    if form == "is":
+        text = _("True or false? {when}, {name_topic} recognized Israel.", when=when, **who)
+    else:
+        text = _("True or false? {when}, {name_topic} had not recognized Israel.", when=when,
+                 **who)
+    status = rec._statuses(facts, d)[iso]
+    if status.recognizes_israel:
+        said = _("{name_topic} recognizes Israel ({article}).", article=_article(), **who)
+    elif status.israel_status is IsraelStatus.WITHDREW:
+        said = _("{name_topic} withdrew its recognition of Israel.", **who)
+    else:
+        said = _("{name_topic} has never recognized Israel.", **who)
+    return Texts(text, options, f"{_verdict(truth)}. {said}")
+
+
+# ------------------------------------------------------------- recognition: which of four
+
+
+def _category_short(category: Category) -> str:
+    return {Category.BOTH: _("both"), Category.ISRAEL_ONLY: _("Israel only"),
+            Category.PALESTINE_ONLY: _("Palestine only"),
+            Category.NEITHER: _("neither")}[category]
+
+
+def _category_texts(q: Question, facts: Facts, target: Category) -> Texts:
+    states = _seq(q, "states")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    statuses = rec._statuses(facts, d)
+    names = {i: country(facts, i) for i in states}
+    key = states[q.answer_index]
+    when = _at(facts, d)
+    who = _names(names[key])
+    if target is Category.BOTH:
+        text = _("{when}, which of these UN member states recognized both Israel and the "
+                 "State of Palestine?", when=when)
+        said = _("{name_topic} recognized both Israel and the State of Palestine ({when}).",
+                 when=when, **who)
+    elif target is Category.ISRAEL_ONLY:
+        text = _("{when}, which of these UN member states recognized Israel but not the "
+                 "State of Palestine?", when=when)
+        said = _("{name_topic} recognized Israel but not the State of Palestine ({when}).",
+                 when=when, **who)
+    else:
+        text = _("{when}, which of these UN member states recognized the State of Palestine "
+                 "but not Israel?", when=when)
+        said = _("{name_topic} recognized the State of Palestine but not Israel ({when}).",
+                 when=when, **who)
+    listed = "; ".join(f"{names[i]}: {_category_short(statuses[i].category)}"
+                       for i in sorted(names, key=lambda i: names[i]))
+    return Texts(text, tuple(names[i] for i in states), f"{said} {listed}.")
+
+
+@texts("category_both")
+def category_both(q: Question, facts: Facts) -> Texts:
+    return _category_texts(q, facts, Category.BOTH)
+
+
+@texts("category_israel_only")
+def category_israel_only(q: Question, facts: Facts) -> Texts:
+    return _category_texts(q, facts, Category.ISRAEL_ONLY)
+
+
+@texts("category_palestine_only")
+def category_palestine_only(q: Question, facts: Facts) -> Texts:
+    return _category_texts(q, facts, Category.PALESTINE_ONLY)
+
+
+@texts("never_recognized_israel")
+def never_recognized_israel(q: Question, facts: Facts) -> Texts:
+    states = _seq(q, "states")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    names = {i: country(facts, i) for i in states}
+    key = states[q.answer_index]
+    others = ", ".join(sorted(names[i] for i in states if i != key))
+    text = _("{when}, which of these UN member states had never recognized Israel?",
+             when=_at(facts, d))
+    explanation = _("{name_topic} has never recognized Israel ({article}); {others_topic} "
+                    "recognize it.",
+                    article=_article(), others=others,
+                    others_topic=particle(others, "은", "는") if not current().is_default
+                    else others, **_names(names[key]))
+    return Texts(text, tuple(names[i] for i in states), explanation)
+
+
+# ------------------------------------------------------------------------------- defectors
+
+
+def _people(n: int) -> str:
+    return _("{n} people", n=num(n))
+
+
+def _figures(rows: list[DefectorPeriod]) -> str:
+    ordered = sorted(rows, key=lambda p: p.last_year)
+    return "; ".join(_("{year}: {figure}", year=p.last_year, figure=_people(p.total))
+                     for p in ordered)
+
+
+def _span(facts: Facts, a: int, b: int) -> str:
+    if (a, b) == (facts.years[0].last_year, facts.years[-1].last_year):
+        return _("single years {first}–{last}", first=a, last=b)
+    return _("from {first} to {last}", first=a, last=b)
+
+
+def _as_number(option: str) -> int:
+    return int(option.replace(",", ""))
+
+
+def _year_options(q: Question) -> tuple[str, ...]:
+    return tuple(_("year {year}", year=o) for o in q.options)
+
+
+@texts("arrivals_in_year")
+def arrivals_in_year(q: Question, facts: Facts) -> Texts:
+    y = _int(q, "year")
+    year = facts.year_by_number[y]
+    # The builder's own map from a figure to its year (the last such year wins, as there).
+    by_total = {p.total: p for p in facts.years if p is not year}
+    rows = [by_total[_as_number(o)] for i, o in enumerate(q.options) if i != q.answer_index]
+    text = _("According to MOU, how many North Koreans arrived in South Korea in {year}?",
+             year=y)
+    explanation = _("MOU counts {total} arrivals in {year} ({men} men, {women} women). The "
+                    "other options are the totals of other years: {figures}.",
+                    total=_people(year.total), year=y, men=_people(year.male),
+                    women=_people(year.female), figures=_figures(rows))
+    return Texts(text, tuple(_people(_as_number(o)) for o in q.options), explanation)
+
+
+def _extreme(q: Question, facts: Facts, *, most: bool) -> Texts:
+    a, b = _int(q, "first"), _int(q, "last")
+    rows = sorted((p for p in facts.years if a <= p.last_year <= b),
+                  key=lambda p: p.total, reverse=most)
+    best, runner = rows[0], rows[1]
+    shown = [facts.year_by_number[int(o)] for o in q.options]
+    span = _span(facts, a, b)
+    if most:
+        text = _("In which year did the most North Koreans arrive in South Korea? "
+                 "(MOU figures, {span})", span=span)
+        said = _("{year} had the most arrivals {span}: {total} (next: {runner} with "
+                 "{runner_total}).", year=best.last_year, span=span, total=_people(best.total),
+                 runner=runner.last_year, runner_total=_people(runner.total))
+    else:
+        text = _("In which year did the fewest North Koreans arrive in South Korea? "
+                 "(MOU figures, {span})", span=span)
+        said = _("{year} had the fewest arrivals {span}: {total} (next: {runner} with "
+                 "{runner_total}).", year=best.last_year, span=span, total=_people(best.total),
+                 runner=runner.last_year, runner_total=_people(runner.total))
+    explanation = f"{said} " + _("Options: {figures}.", figures=_figures(shown))
+    if a == facts.years[0].last_year:
+        explanation += " " + _("1998 and 1999–2001 are published only as combined totals, "
+                               "so they are not ranked.")
+    return Texts(text, _year_options(q), explanation)
+
+
+@texts("peak_year")
+def peak_year(q: Question, facts: Facts) -> Texts:
+    return _extreme(q, facts, most=True)
+
+
+@texts("lowest_year")
+def lowest_year(q: Question, facts: Facts) -> Texts:
+    return _extreme(q, facts, most=False)
+
+
+@texts("more_arrivals")
+def more_arrivals(q: Question, facts: Facts) -> Texts:
+    a, b = (facts.year_by_number[int(y)] for y in _seq(q, "years"))
+    more, less = (a, b) if a.total > b.total else (b, a)
+    text = _("Which year saw more North Koreans arrive in South Korea: {first} or {second}?",
+             first=a.last_year, second=b.last_year)
+    explanation = _("{more}: {more_total} arrivals; {less}: {less_total} ({difference} more "
+                    "in {more}, MOU figures).", more=more.last_year,
+                    more_total=_people(more.total), less=less.last_year,
+                    less_total=_people(less.total), difference=_people(more.total - less.total))
+    return Texts(text, _year_options(q), explanation)
