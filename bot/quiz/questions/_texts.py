@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.facts.format import num
+from bot.facts.format import num, signed
 from bot.facts.records import Category, DefectorPeriod, Facts, IsraelStatus
 from bot.i18n import _, current, pgettext
+from bot.quiz.questions import _fam_defectors as dfam
 from bot.quiz.questions import _fam_recognition as rec
 from bot.quiz.questions import _policy as policy
+from bot.quiz.questions._format import ARROW, year_pair
 from bot.quiz.questions.localize import Texts, texts
 from bot.quiz.questions.model import TRUE, Question
 
@@ -300,4 +302,161 @@ def more_arrivals(q: Question, facts: Facts) -> Texts:
                     "in {more}, MOU figures).", more=more.last_year,
                     more_total=_people(more.total), less=less.last_year,
                     less_total=_people(less.total), difference=_people(more.total - less.total))
+    return Texts(text, _year_options(q), explanation)
+
+
+def _signed_people(n: int) -> str:
+    return _("{n} people", n=signed(n))
+
+
+def _pair(option: str) -> tuple[int, int]:
+    first, second = option.split(ARROW)
+    return int(first), int(second)
+
+
+def _change(q: Question, facts: Facts, *, rise: bool) -> Texts:
+    a, b = _int(q, "first"), _int(q, "last")
+    steps = sorted((s for s in dfam._steps(facts) if a <= s[0].last_year and s[1].last_year <= b),
+                   key=lambda s: s[1].total - s[0].total, reverse=rise)
+    (x, y), (c, d) = steps[0], steps[1]
+    span = _span(facts, a, b)
+    if rise:
+        text = _("Between which two consecutive years did the number of North Koreans "
+                 "arriving in South Korea rise the most? (MOU, {span})", span=span)
+    else:
+        text = _("Between which two consecutive years did the number of North Koreans "
+                 "arriving in South Korea fall the most? (MOU, {span})", span=span)
+    by_year = facts.year_by_number
+    listed = "; ".join(f"{year_pair(p, q2)}: "
+                       f"{_signed_people(by_year[q2].total - by_year[p].total)}"
+                       for p, q2 in sorted(_pair(o) for o in q.options))
+    values = {"pair": year_pair(x.last_year, y.last_year), "start": _people(x.total),
+              "end": _people(y.total), "change": _signed_people(y.total - x.total),
+              "span": span, "next_pair": year_pair(c.last_year, d.last_year),
+              "next_change": _signed_people(d.total - c.total), "options": listed}
+    if rise:
+        explanation = _("{pair}: {start} to {end}, {change}, the largest rise between "
+                        "consecutive single years {span} (next: {next_pair}, {next_change}). "
+                        "Options: {options}.", **values)
+    else:
+        explanation = _("{pair}: {start} to {end}, {change}, the largest fall between "
+                        "consecutive single years {span} (next: {next_pair}, {next_change}). "
+                        "Options: {options}.", **values)
+    return Texts(text, tuple(q.options), explanation)
+
+
+@texts("largest_fall")
+def largest_fall(q: Question, facts: Facts) -> Texts:
+    return _change(q, facts, rise=False)
+
+
+@texts("largest_rise")
+def largest_rise(q: Question, facts: Facts) -> Texts:
+    return _change(q, facts, rise=True)
+
+
+@texts("extreme_in_span")
+def extreme_in_span(q: Question, facts: Facts) -> Texts:
+    kind = q.params["kind"]
+    if kind in ("peak", "lowest"):
+        return _extreme(q, facts, most=kind == "peak")
+    return _change(q, facts, rise=kind == "largest_rise")
+
+
+@texts("trend_tf")
+def trend_tf(q: Question, facts: Facts) -> Texts:
+    kind, a, b = q.params["kind"], _int(q, "a"), _int(q, "b")
+    truth, options = _tf(q)
+    by_year = facts.year_by_number
+    if kind in ("rose_every_year", "fell_every_year"):
+        rows = [by_year[y] for y in range(a, b + 1)]
+    else:
+        rows = [by_year[a], by_year[b]]
+    statement = {
+        "more_than": _("More North Koreans arrived in South Korea in {a} than in {b}.",
+                       a=a, b=b),
+        "more_than_double": _("More than twice as many North Koreans arrived in South Korea "
+                              "in {a} as in {b}.", a=a, b=b),
+        "rose_every_year": _("The number of North Koreans arriving in South Korea rose every "
+                             "year from {a} to {b}.", a=a, b=b),
+        "fell_every_year": _("The number of North Koreans arriving in South Korea fell every "
+                             "year from {a} to {b}.", a=a, b=b),
+    }[str(kind)]
+    text = _("True or false? {statement}", statement=statement)
+    if kind == "more_than_double":
+        ratio = by_year[a].total / by_year[b].total
+        explanation = _("{verdict}: {a} had {ratio} times as many as {b} ({figures}, MOU).",
+                        verdict=_verdict(truth), a=a, b=b, ratio=f"{ratio:.2f}",
+                        figures=_figures(rows))
+    else:
+        explanation = _("{verdict}: {figures} (MOU).", verdict=_verdict(truth),
+                        figures=_figures(rows))
+    return Texts(text, options, explanation)
+
+
+@texts("span_total")
+def span_total(q: Question, facts: Facts) -> Texts:
+    first, last = _int(q, "first"), _int(q, "last")
+    rows = [facts.year_by_number[y] for y in range(first, last + 1)]
+    answer = sum(p.total for p in rows)
+    text = _("How many North Koreans arrived in South Korea in total from {first} to {last} "
+             "(both years included), according to MOU?", first=first, last=last)
+    explanation = _("{terms} = {total} ({figures}).", terms=" + ".join(num(p.total) for p in rows),
+                    total=_people(answer), figures=_figures(rows))
+    if len(explanation) > 900:
+        explanation = _("{total} in total ({figures}).", total=_people(answer),
+                        figures=_figures(rows))
+    return Texts(text, tuple(_people(_as_number(o)) for o in q.options), explanation)
+
+
+@texts("years_above")
+def years_above(q: Question, facts: Facts) -> Texts:
+    threshold, a, b = _int(q, "threshold"), _int(q, "first"), _int(q, "last")
+    rows = [p for p in facts.years if a <= p.last_year <= b]
+    hits = [p for p in rows if p.total > threshold]
+    text = _("In how many of the single years from {first} to {last} did more than "
+             "{threshold} North Koreans arrive in South Korea?", first=a, last=b,
+             threshold=num(threshold))
+    explanation = _("{count} of the {years} years: {figures} (MOU; every other year had "
+                    "fewer).", count=_years(len(hits)), years=num(len(rows)),
+                    figures=_figures(hits))
+    return Texts(text, tuple(_years(int(o)) for o in q.options), explanation)
+
+
+def _years(n: int) -> str:
+    return _("{n} years", n=num(n))
+
+
+@texts("year_ratio")
+def year_ratio(q: Question, facts: Facts) -> Texts:
+    a, b = (facts.year_by_number[y] for y in (_int(q, "first"), _int(q, "last")))
+    big, small = (a, b) if a.total > b.total else (b, a)
+    ratio = big.total / small.total
+    text = _("About how many times as many North Koreans arrived in South Korea in {big} as "
+             "in {small}?", big=big.last_year, small=small.last_year)
+    explanation = _("{big}: {big_total}; {small}: {small_total}. {big_number} ÷ "
+                    "{small_number} = {ratio}.", big=big.last_year,
+                    big_total=_people(big.total), small=small.last_year,
+                    small_total=_people(small.total), big_number=num(big.total),
+                    small_number=num(small.total), ratio=f"{ratio:.2f}")
+    if 2.8 <= ratio < 3 and big is b:
+        explanation += " " + _("Arrivals nearly tripled.")
+    options = tuple(_("{times} times", times=o.split()[0]) for o in q.options)
+    return Texts(text, options, explanation)
+
+
+@texts("first_year_below")
+def first_year_below(q: Question, facts: Facts) -> Texts:
+    after, threshold = _int(q, "after"), _int(q, "threshold")
+    start = facts.year_by_number[after]
+    later = [p for p in facts.years if p.last_year > after]
+    first = next(p for p in later if p.total < threshold)
+    upto = [p for p in later if p.last_year <= first.last_year]
+    text = _("After {start} ({start_total} arrivals), in which year did the number of North "
+             "Koreans arriving in South Korea first fall below {threshold}?", start=after,
+             start_total=_people(start.total), threshold=_people(threshold))
+    explanation = _("{first} was the first year after {start} with fewer than {threshold} "
+                    "arrivals ({first_total}). {figures}.", first=first.last_year,
+                    start=after, threshold=_people(threshold),
+                    first_total=_people(first.total), figures=_figures(upto))
     return Texts(text, _year_options(q), explanation)
