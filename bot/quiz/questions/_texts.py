@@ -460,3 +460,89 @@ def first_year_below(q: Question, facts: Facts) -> Texts:
                     start=after, threshold=_people(threshold),
                     first_total=_people(first.total), figures=_figures(upto))
     return Texts(text, _year_options(q), explanation)
+
+
+# ------------------------------------------------------------ recognition: dates of Palestine
+
+
+def _latest_label(d: dt.date) -> str:
+    return _("latest data, {month}", month=current().data_date(f"{d:%Y-%m}"))
+
+
+def _palestine_said(facts: Facts, iso: str) -> str:
+    """What the family's ``_palestine_phrase`` states, from the latest statuses: the date
+    only where the data's date is undisputed and the state's own."""
+    status = rec._latest(facts)[1][iso]
+    who = _names(country(facts, iso))
+    if iso in rec._pools(facts).date_ok and iso not in policy.PREDECESSOR \
+            and iso not in policy.FORMER_FORM and status.palestine_recognition_date:
+        return _("{name_topic} recognized the State of Palestine on {date}.",
+                 date=current().data_date(status.palestine_recognition_date), **who)
+    return _("{name_topic} recognized the State of Palestine.", **who)
+
+
+@texts("palestine_recognition_year")
+def palestine_recognition_year(q: Question, facts: Facts) -> Texts:
+    iso = str(q.params["iso3"])
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    text = _("In which year did {name_topic} recognize the State of Palestine? ({latest})",
+             latest=_latest_label(d), **_names(country(facts, iso)))
+    return Texts(text, _year_options(q), _palestine_said(facts, iso))
+
+
+@texts("first_to_recognize_palestine")
+def first_to_recognize_palestine(q: Question, facts: Facts) -> Texts:
+    states = _seq(q, "states")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    statuses = rec._latest(facts)[1]
+    names = {i: country(facts, i) for i in states}
+    key = states[q.answer_index]
+    listed = "; ".join(f"{names[i]}: {current().data_date(statuses[i].palestine_recognition_date)}"
+                       for i in sorted(names, key=lambda i: statuses[i].palestine_recognition_date))
+    text = _("Which of these UN member states recognized the State of Palestine first? "
+             "({latest})", latest=_latest_label(d))
+    explanation = _("{name_subject} was first. {listed}.", listed=listed, **_names(names[key]))
+    return Texts(text, tuple(names[i] for i in states), explanation)
+
+
+@texts("palestine_first_of_two")
+def palestine_first_of_two(q: Question, facts: Facts) -> Texts:
+    states = _seq(q, "states")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    key = states[q.answer_index]
+    other = next(i for i in states if i != key)
+    # The text names the two in the order the builder drew (not always the options' order).
+    english = {i: facts.member_by_iso3[i].name for i in states}
+    first, second = sorted(states, key=lambda i: q.text.find(f" {english[i]} "))
+    text = _("Which recognized the State of Palestine first: {first} or {second}? ({latest})",
+             first=country(facts, first), second=country(facts, second),
+             latest=_latest_label(d))
+    explanation = _("{name_subject} was first: {key_said} {other_said}",
+                    key_said=_palestine_said(facts, key),
+                    other_said=_palestine_said(facts, other), **_names(country(facts, key)))
+    return Texts(text, tuple(country(facts, i) for i in states), explanation)
+
+
+@texts("recognized_palestine_in")
+def recognized_palestine_in(q: Question, facts: Facts) -> Texts:
+    states = _seq(q, "states")
+    year = _int(q, "year")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    statuses = rec._latest(facts)[1]
+    names = {i: country(facts, i) for i in states}
+    key = states[q.answer_index]
+    notes = []
+    for i in sorted((i for i in states if i != key), key=lambda i: names[i]):
+        s = statuses[i]
+        if s.recognizes_palestine and s.palestine_recognition_date:
+            when = current().data_date(s.palestine_recognition_date)
+        elif s.recognizes_palestine:
+            when = _("earlier")
+        else:
+            when = _("not recognized by {date}", date=current().date(d))
+        notes.append(f"{names[i]}: {when}")
+    text = _("Which of these UN member states recognized the State of Palestine in {year}? "
+             "({latest})", year=year, latest=_latest_label(d))
+    explanation = _("{said} Others: {notes}.", said=_palestine_said(facts, key),
+                    notes="; ".join(notes))
+    return Texts(text, tuple(names[i] for i in states), explanation)
