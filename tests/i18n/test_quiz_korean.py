@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
+from bot.i18n import lang_for
 from bot.local.driver import LocalDiscord, buttons
 from bot.quiz import config
 from bot.quiz.config import QuizConfig
+from bot.quiz.questions.localize import localize
 from bot.services import Services
 from tests.cogs.test_quiz import answer_key, is_question, revealed
 
@@ -43,6 +45,12 @@ async def test_a_korean_server_with_one_english_member(quick: LocalDiscord,
     assert [f["name"] for f in embed["fields"]] == ["보기", "답변 마감", "답변"]
     assert "점 + 속도 보너스" in embed["footer"]["text"]
     key = await answer_key(services, q0)
+    # The question in the round's language, rendered from the very question the round asks.
+    runner = next(iter(services.quiz.runners.values()))
+    assert runner.current is not None
+    asked = localize(runner.current.question, lang_for("ko"))
+    assert embed["description"] == asked.text
+    assert [b["label"][3:] for b in buttons(q0)] == [o[:77] for o in asked.options]
     # The same message, the same buttons: both answer the same question and option.
     english = await quick.click(q0, index=key, user=bob)
     assert english.ephemeral

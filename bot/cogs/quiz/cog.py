@@ -55,9 +55,12 @@ async def round_lang(interaction: Interaction) -> Lang:
     return server_lang(interaction) if cfg.language == "auto" else lang_for(cfg.language)
 
 
-def guild_lang(bot: FactQuiz, guild_id: int) -> Lang:
-    """A server's language without an interaction (a notice after a restart): its Discord
-    locale, as far as the cache knows it."""
+async def guild_lang(bot: FactQuiz, guild_id: int) -> Lang:
+    """A server's round language without an interaction (a notice after a restart): its
+    ``language`` setting, or its Discord locale as far as the cache knows it."""
+    cfg = await config.get_config(bot.services.engine, guild_id)
+    if cfg.language != "auto":
+        return lang_for(cfg.language)
     guild = bot.get_guild(guild_id)
     return lang_for(guild.preferred_locale.value) if guild is not None else lang_for(None)
 
@@ -104,7 +107,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
             try:
                 if round_.open_message_id is not None:
                     await channel.get_partial_message(round_.open_message_id).edit(view=None)
-                with speaking(guild_lang(self.bot, round_.guild_id)):
+                with speaking(await guild_lang(self.bot, round_.guild_id)):
                     embed = views.interrupted_embed()
                 await channel.send(embed=embed)
             except discord.HTTPException as exc:
