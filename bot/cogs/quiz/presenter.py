@@ -80,7 +80,8 @@ class DiscordPresenter:
             return None
         try:
             return await self.bot.services.pictures.for_request(
-                self.bot.services.facts.facts, request, lane=info.guild_id)
+                self.bot.services.facts.facts, request, lane=info.guild_id,
+                lang=self.lang.code)
         except Exception:
             log.exception("round %s: reveal picture failed", info.round_id)
             return None
