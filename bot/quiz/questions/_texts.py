@@ -20,7 +20,7 @@ from bot.quiz.questions import _fam_defectors as dfam
 from bot.quiz.questions import _fam_recognition as rec
 from bot.quiz.questions import _policy as policy
 from bot.quiz.questions._format import ARROW, year_pair
-from bot.quiz.questions.localize import Texts, texts
+from bot.quiz.questions._textstep import Texts, texts
 from bot.quiz.questions.model import TRUE, Question
 
 # --------------------------------------------------------------------------- helpers
@@ -545,4 +545,37 @@ def recognized_palestine_in(q: Question, facts: Facts) -> Texts:
              "({latest})", year=year, latest=_latest_label(d))
     explanation = _("{said} Others: {notes}.", said=_palestine_said(facts, key),
                     notes="; ".join(notes))
+    return Texts(text, tuple(names[i] for i in states), explanation)
+
+
+# ------------------------------------------------------------------- recognition: groups
+
+
+def _group(family: str) -> str:
+    return _("the EU") if family.startswith("eu_") else _("the G7")
+
+
+@texts("eu_recognized_palestine_in", "g7_recognized_palestine_in")
+def group_recognized_palestine_in(q: Question, facts: Facts) -> Texts:
+    rendered = recognized_palestine_in(q, facts)
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    text = _("Which of these members of {group} recognized the State of Palestine in {year}? "
+             "({latest})", group=_group(q.family), year=_int(q, "year"),
+             latest=_latest_label(d))
+    return Texts(text, rendered.options, rendered.explanation)
+
+
+@texts("eu_not_palestine", "g7_not_palestine")
+def group_not_palestine(q: Question, facts: Facts) -> Texts:
+    states = _seq(q, "states")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    names = {i: country(facts, i) for i in states}
+    key = states[q.answer_index]
+    others = ", ".join(sorted(names[i] for i in states if i != key))
+    text = _("{when}, which of these members of {group} had NOT recognized the State of "
+             "Palestine?", when=_at(facts, d), group=_group(q.family))
+    explanation = _("{name_topic} had not recognized the State of Palestine ({date}); "
+                    "{others_topic} had.", date=current().date(d), others=others,
+                    others_topic=particle(others, "은", "는") if not current().is_default
+                    else others, **_names(names[key]))
     return Texts(text, tuple(names[i] for i in states), explanation)

@@ -16,42 +16,20 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from bot.facts.records import Facts
 from bot.i18n import Lang, speaking
+from bot.quiz.questions import _texts  # noqa: F401  (registers the text steps)
+from bot.quiz.questions._textstep import _STEPS, Texts, texts, translated_families
 from bot.quiz.questions.model import Question
+
+__all__ = ["Texts", "localize", "texts", "translated_families", "use_facts"]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Texts:
-    text: str
-    options: tuple[str, ...]
-    explanation: str
-
-
-TextStep = Callable[[Question, Facts], Texts]
-_STEPS: dict[str, TextStep] = {}
 _FACTS: list[Facts] = []  # the facts the bot runs on, set once at start (see use_facts)
 _warned: set[tuple[str, str]] = set()
-
-
-def texts(*families: str) -> Callable[[TextStep], TextStep]:
-    """Decorator registering a text step for ``families``."""
-
-    def wrap(step: TextStep) -> TextStep:
-        for name in families:
-            _STEPS[name] = step
-        return step
-
-    return wrap
-
-
-def translated_families() -> frozenset[str]:
-    return frozenset(_STEPS)
 
 
 def use_facts(facts: Facts) -> None:
@@ -63,8 +41,6 @@ def localize(question: Question, lang: Lang, facts: Facts | None = None) -> Ques
     """``question`` as ``lang`` writes it: the same id, params, options' order and key."""
     if lang.is_default:
         return question
-    from bot.quiz.questions import _texts  # noqa: F401  (registers the text steps)
-
     step = _STEPS.get(question.family)
     facts = facts or (_FACTS[0] if _FACTS else None)
     if step is None or facts is None:
