@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import os
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -17,6 +16,8 @@ from matplotlib.figure import Figure, SubFigure
 from PIL import Image
 
 from bot import i18n
+from bot.pictures import _fonts
+from bot.pictures._fonts import HANGUL_FONT_FILES
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +29,6 @@ PAGE = "#FFFFFF"
 INK = "#1F2328"  # titles and labels
 MUTED = "#57606A"  # notes and the source line; still 6:1 contrast on the page
 FONT = "DejaVu Sans"  # bundled with matplotlib, so rendering never depends on system fonts
-# DejaVu has no Hangul. Korean pictures use a system font that has it: Debian's fonts-nanum
-# (``make hangul-font``) or fonts-noto-cjk, or the file FACTQUIZ_HANGUL_FONT names. Without
-# one a Korean picture is drawn in English (logged), never with tofu boxes.
-HANGUL_FONT_FILES = (
-    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
-    "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-)
 _family = [FONT]  # the family the picture being drawn uses (one picture at a time per worker)
 
 # zlib level 1: on the map it halves encoding time (≈50 → ≈25 ms) against level 6 for a file
@@ -52,9 +44,7 @@ def font() -> str:
 @cache
 def hangul_family() -> str | None:
     """The family of the first Hangul font found (registered with matplotlib), or None."""
-    wanted = os.environ.get("FACTQUIZ_HANGUL_FONT")
-    files = [f for f in ([wanted] if wanted else []) + list(HANGUL_FONT_FILES)
-             if Path(f).is_file()]
+    files = _fonts.hangul_font_files(HANGUL_FONT_FILES)
     if not files:
         return None
     first = files[0]
@@ -75,8 +65,7 @@ def language_for_pictures(code: str) -> i18n.Lang:
         return lang
     if code not in _warned:
         _warned.add(code)
-        log.warning("no Hangul font found (install fonts-nanum: make hangul-font); %s "
-                    "pictures are drawn in English", code)
+        log.warning(_fonts.MISSING)
     return i18n.EN
 
 

@@ -117,11 +117,13 @@ def _watch_parent(parent: int) -> None:
 
 def warm() -> None:
     """Import the plotting stack and load + project the map outlines (once per process)."""
-    from bot.pictures import _figure, chart, worldmap  # noqa: F401  (the import is the point)
+    from bot.pictures import _fonts, chart, worldmap  # noqa: F401  (the import is the point)
 
     worldmap.prepare()
-    # Checked at start: the Hangul font is registered now, or its absence logged once.
-    _figure.language_for_pictures("ko")
+    # Checked at start (cheaply: the font is registered with matplotlib at the first Korean
+    # picture, so the warm-up costs no more CPU than it did).
+    if not _fonts.hangul_font_files():
+        log.warning(_fonts.MISSING)
 
 
 # --- Jobs: module-level functions, so the pool can pickle them by name ---------------------------

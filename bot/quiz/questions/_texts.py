@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.facts.format import num, signed
-from bot.facts.records import Category, DefectorPeriod, Facts, IsraelStatus
+from bot.facts.records import Category, DefectorPeriod, Facts, IsraelStatus, PeriodKind
 from bot.i18n import _, current, pgettext
 from bot.quiz.questions import _fam_defectors as dfam
 from bot.quiz.questions import _fam_recognition as rec
@@ -579,3 +579,67 @@ def group_not_palestine(q: Question, facts: Facts) -> Texts:
                     others_topic=particle(others, "은", "는") if not current().is_default
                     else others, **_names(names[key]))
     return Texts(text, tuple(names[i] for i in states), explanation)
+
+
+# ---------------------------------------------------------- defectors: totals and women
+
+
+@texts("cumulative_total")
+def cumulative_total(q: Question, facts: Facts) -> Texts:
+    y = _int(q, "year")
+    year = facts.year_by_number[y]
+    answer = dfam._cumulative(facts, y)
+    by_value = {dfam._cumulative(facts, p.last_year): p.last_year for p in facts.years
+                if p is not year}
+    picked = sorted(_as_number(o) for i, o in enumerate(q.options) if i != q.answer_index)
+    parts = ", ".join(
+        _("{n} recorded up to 1998", n=_people(p.total)) if p.first_year is None else
+        _("{n} for {first}–{last} combined", n=_people(p.total), first=p.first_year,
+          last=p.last_year)
+        for p in dfam._counted(facts, y) if p.kind is PeriodKind.AGGREGATE)
+    text = _("By the end of {year}, how many North Koreans had arrived in South Korea in "
+             "total since MOU's records began?", year=y)
+    explanation = _("MOU's running total reached {total} by the end of {year}: {parts}, plus "
+                    "every single year from {first}. The other options are the totals at the "
+                    "end of other years ({listed}).", total=_people(answer), year=y,
+                    parts=parts, first=facts.years[0].last_year,
+                    listed="; ".join(_("{year}: {figure}", year=by_value[v], figure=_people(v))
+                                     for v in picked))
+    return Texts(text, tuple(_people(_as_number(o)) for o in q.options), explanation)
+
+
+@texts("women_in_year")
+def women_in_year(q: Question, facts: Facts) -> Texts:
+    y = _int(q, "year")
+    year = facts.year_by_number[y]
+    other = {p.female: p for p in facts.years if p is not year}
+    for taken in (year.male, year.total):
+        other.pop(taken, None)
+    picked = [_as_number(o) for i, o in enumerate(q.options) if i != q.answer_index]
+    listed = "; ".join(_("{year}: {figure}", year=other[v].last_year, figure=_people(v))
+                       for v in sorted(picked, key=lambda v: other[v].last_year))
+    text = _("According to MOU, how many women were among the North Koreans who arrived in "
+             "{year}?", year=y)
+    explanation = _("{women} women and {men} men arrived in {year} ({total} in all). The "
+                    "other options are other years' counts of women ({listed}).",
+                    women=_people(year.female), men=_people(year.male), year=y,
+                    total=_people(year.total), listed=listed)
+    return Texts(text, tuple(_people(_as_number(o)) for o in q.options), explanation)
+
+
+@texts("women_share_overall")
+def women_share_overall(q: Question, facts: Facts) -> Texts:
+    y = _int(q, "year")
+    women, total = dfam._women_by(facts, y)
+    if y == facts.years[-1].last_year:
+        text = _("Of all {total} North Koreans recorded as arriving in South Korea up to the "
+                 "end of {year} (latest data), about what share were women?",
+                 total=num(total), year=y)
+    else:
+        text = _("Of all {total} North Koreans recorded as arriving in South Korea up to the "
+                 "end of {year}, about what share were women?", total=num(total), year=y)
+    explanation = _("{women} women and {men} men: {share} women, by MOU's running totals "
+                    "(everyone recorded up to 1998 and 1999–2001 included).",
+                    women=_people(women), men=_people(total - women),
+                    share=f"{100 * women / total:.1f}%")
+    return Texts(text, tuple(q.options), explanation)
