@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench clean hangul-font
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)  ## the bot: Discord with DISCORD_TOKEN, the local playground without
+hangul-font:  ## a font with Hangul for Korean pictures, if missing and installable (never fails)
+	@scripts/hangul-font.sh
+
+run: $(STAMP) hangul-font  ## the bot: Discord with DISCORD_TOKEN, the local playground without
 	$(BIN)/python -m bot
 
-test: $(STAMP)  ## the whole test suite
+test: $(STAMP) hangul-font  ## the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

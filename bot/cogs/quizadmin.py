@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 TOPIC_CHOICES = [app_commands.Choice(name="Both data stories", value="both"),
                  app_commands.Choice(name="Arrivals in South Korea only", value="defectors"),
                  app_commands.Choice(name="Recognition only", value="recognition")]
+LANGUAGE_CHOICES = [app_commands.Choice(name="The server's language (Discord setting)",
+                                        value="auto"),
+                    app_commands.Choice(name="한국어 (Korean)", value="ko"),
+                    app_commands.Choice(name="English", value="en")]
+LANGUAGE_NAMES = {c.value: c.name for c in LANGUAGE_CHOICES}
 
 
 def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> discord.Embed:
@@ -43,6 +48,8 @@ def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> d
                     if cfg.fifty_fifty else _("off"))
     embed.add_field(name=_("Reward roles"), value=_("taken back below the threshold")
                     if cfg.rewards_remove_below else _("kept once earned"))
+    embed.add_field(name="Language of rounds", value=LANGUAGE_NAMES.get(cfg.language,
+                                                                        cfg.language))
     allowed = ", ".join(f"<#{c}>" for c in rules.allowed) or "every channel"
     denied = ", ".join(f"<#{c}>" for c in rules.denied) or "none"
     embed.add_field(name="Quiz channels", value=f"Allowed: {allowed}\nDenied: {denied}",
@@ -103,8 +110,10 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                            fifty_fifty="Offer the 50/50 lifeline on 4-option questions",
                            fifty_fifty_per_round="50/50s each member may use per round (0–5)",
                            rewards_remove_below="Take a reward role back when points fall "
-                                                "below it")
-    @app_commands.choices(topics=TOPIC_CHOICES)
+                                                "below it",
+                           language="Language of round messages (answers to a member follow "
+                                    "their own Discord language)")
+    @app_commands.choices(topics=TOPIC_CHOICES, language=LANGUAGE_CHOICES)
     async def settings_set(self, interaction: Interaction,
                            time_limit: app_commands.Range[int, 10, 60] | None = None,
                            questions: app_commands.Range[int, 5, 20] | None = None,
@@ -114,11 +123,12 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                            lead_in: app_commands.Range[int, 0, 30] | None = None,
                            fifty_fifty: bool | None = None,
                            fifty_fifty_per_round: app_commands.Range[int, 0, 5] | None = None,
-                           rewards_remove_below: bool | None = None) -> None:
+                           rewards_remove_below: bool | None = None,
+                           language: app_commands.Choice[str] | None = None) -> None:
         assert interaction.guild_id is not None
         if all(v is None for v in (time_limit, questions, topics, pictures, reveal_time,
                                    lead_in, fifty_fifty, fifty_fifty_per_round,
-                                   rewards_remove_below)):
+                                   rewards_remove_below, language)):
             await send_ephemeral(interaction, "Nothing to change: give at least one setting.")
             return
         cfg = await config.get_config(self.engine, interaction.guild_id)
@@ -133,7 +143,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
             fifty_fifty_per_round if fifty_fifty_per_round is not None
             else cfg.fifty_fifty_per_round,
             rewards_remove_below if rewards_remove_below is not None
-            else cfg.rewards_remove_below)
+            else cfg.rewards_remove_below,
+            language.value if language is not None else cfg.language)
         try:
             new.check()  # again on our side: Discord's ranges are the client's promise only
         except config.OutOfBounds as exc:

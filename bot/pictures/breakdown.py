@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 
 from bot.facts.defectors import MOU_NAME
 from bot.facts.records import Facts, PeriodKind
-from bot.pictures._figure import FONT, INK, MUTED, hex_colour, new_figure, to_png
+from bot.i18n import _
+from bot.pictures._figure import INK, MUTED, font, hex_colour, new_figure, to_png
 from bot.pictures.chart import (
     _BAR_WIDTH,
     _MARGINS,
@@ -40,18 +41,18 @@ def _frame(title: str, subtitle: str, footer: list[str]) -> tuple[Figure, Axes]:
     ax = fig.add_axes((left / WIDTH_PX, bottom / HEIGHT_PX,
                        1 - (left + right) / WIDTH_PX, 1 - (top_m + bottom) / HEIGHT_PX))
     fig.text(left / WIDTH_PX, 1 - 16 / HEIGHT_PX, title, ha="left", va="top", fontsize=16,
-             fontweight="bold", color=INK, family=FONT)
+             fontweight="bold", color=INK, family=font())
     fig.text(left / WIDTH_PX, 1 - 44 / HEIGHT_PX, subtitle, ha="left", va="top", fontsize=11,
-             color=MUTED, family=FONT)
+             color=MUTED, family=font())
     for i, line in enumerate(reversed(footer)):
         fig.text(left / WIDTH_PX, (12 + 16 * i) / HEIGHT_PX, line, ha="left", va="bottom",
-                 fontsize=9, color=MUTED, family=FONT)
+                 fontsize=9, color=MUTED, family=font())
     return fig, ax
 
 
 def _label(ax: Axes, year: int, value: int, text: str) -> None:
     ax.annotate(text, xy=(year, value), xytext=(0, 3), textcoords="offset points",
-                ha="center", va="bottom", fontsize=10, color=INK, family=FONT,
+                ha="center", va="bottom", fontsize=10, color=INK, family=font(),
                 bbox=_TEXT_BOX, fontweight="bold")
 
 
@@ -62,10 +63,12 @@ def build_cumulative_chart(facts: Facts, *, highlight_year: int | None = None) -
     if highlight_year not in totals:
         highlight_year = None
     before = sum(p.total for p in counted if p.last_year < years[0])
-    fig, ax = _frame(f"North Koreans who had arrived in South Korea, {years[0]}–{years[-1]}",
-                     "Running total at the end of each year",
-                     [f"Includes {before:,} recorded before {years[0]} (everyone up to 1998 "
-                      f"and 1999–2001, published only as totals).", f"Source: {MOU_NAME}."])
+    fig, ax = _frame(_("North Koreans who had arrived in South Korea, {first}–{last}",
+                       first=years[0], last=years[-1]),
+                     _("Running total at the end of each year"),
+                     [_("Includes {before} recorded before {first} (everyone up to 1998 and "
+                        "1999–2001, published only as totals).", before=f"{before:,}",
+                        first=years[0]), _("Source: {name}.", name=_(MOU_NAME))])
     colours = [hex_colour(HIGHLIGHT_RGB if y == highlight_year else BAR_RGB) for y in years]
     ax.bar(years, [totals[y] for y in years], width=_BAR_WIDTH, color=colours,
            zorder=2, linewidth=0)
@@ -83,24 +86,28 @@ def build_gender_chart(facts: Facts, *, highlight_year: int | None = None) -> Fi
         highlight_year = None
     women = sum(p.female for p in facts.periods if p.kind is not PeriodKind.PARTIAL)
     everyone = sum(p.total for p in facts.periods if p.kind is not PeriodKind.PARTIAL)
-    fig, ax = _frame(f"Women and men arriving in South Korea, {years[0]}–{years[-1]}",
-                     "Arrivals per calendar year: women (top) and men (bottom)",
-                     [f"All records up to {years[-1]}: {women:,} women of {everyone:,} "
-                      f"({100 * women / everyone:.1f}%).", f"Source: {MOU_NAME}."])
+    fig, ax = _frame(_("Women and men arriving in South Korea, {first}–{last}",
+                       first=years[0], last=years[-1]),
+                     _("Arrivals per calendar year: women (top) and men (bottom)"),
+                     [_("All records up to {last}: {women} women of {everyone} ({share}).",
+                        last=years[-1], women=f"{women:,}", everyone=f"{everyone:,}",
+                        share=f"{100 * women / everyone:.1f}%"),
+                      _("Source: {name}.", name=_(MOU_NAME))])
     men_c = [hex_colour(HIGHLIGHT_RGB if y == highlight_year else MEN_RGB) for y in years]
     ax.bar(years, [p.male for p in rows], width=_BAR_WIDTH, color=men_c, zorder=2,
-           linewidth=0, label="Men")
+           linewidth=0, label=_("Men"))
     ax.bar(years, [p.female for p in rows], bottom=[p.male for p in rows],
            width=_BAR_WIDTH, zorder=2, linewidth=0,
            color=[hex_colour(HIGHLIGHT_WOMEN_RGB if y == highlight_year else WOMEN_RGB)
                   for y in years],
-           label="Women")
+           label=_("Women"))
     _style_axes(ax, years)
     ax.set_ylim(0, max(p.total for p in rows) * 1.16)
-    ax.legend(loc="upper right", frameon=False, fontsize=9)
+    ax.legend(loc="upper right", frameon=False, prop={"family": font(), "size": 9})
     if highlight_year is not None:
         p = facts.year_by_number[highlight_year]
-        _label(ax, highlight_year, p.total, f"{p.female:,} women\n{p.male:,} men")
+        _label(ax, highlight_year, p.total, _("{women} women\n{men} men",
+                                              women=f"{p.female:,}", men=f"{p.male:,}"))
     return fig
 
 

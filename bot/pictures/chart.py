@@ -20,11 +20,12 @@ from matplotlib.transforms import Bbox
 
 from bot.facts.defectors import MOU_NAME
 from bot.facts.records import DefectorPeriod, Facts, PeriodKind
+from bot.i18n import N_, _
 from bot.pictures._figure import (
-    FONT,
     INK,
     MUTED,
     PAGE,
+    font,
     hex_colour,
     new_figure,
     renderer_of,
@@ -80,13 +81,15 @@ def _combined_note(facts: Facts) -> str:
     for p in sorted((p for p in facts.periods if p.kind is PeriodKind.AGGREGATE),
                     key=lambda p: p.last_year):
         if p.first_year is None:
-            parts.append(f"everyone recorded up to {p.last_year} ({p.total:,})")
+            parts.append(_("everyone recorded up to {year} ({total})", year=p.last_year,
+                           total=f"{p.total:,}"))
         else:
-            parts.append(f"{p.first_year}–{p.last_year} ({p.total:,} combined)")
+            parts.append(_("{first}–{last} ({total} combined)", first=p.first_year,
+                           last=p.last_year, total=f"{p.total:,}"))
     if not parts:
         return ""
-    listed = " and ".join(parts) if len(parts) <= 2 else ", ".join(parts)
-    return f"Not drawn as single years: MOU publishes {listed} only as totals."
+    listed = _(" and ").join(parts) if len(parts) <= 2 else ", ".join(parts)
+    return _("Not drawn as single years: MOU publishes {listed} only as totals.", listed=listed)
 
 
 def _change_note(facts: Facts, year: int, reason: str) -> str | None:
@@ -94,14 +97,19 @@ def _change_note(facts: Facts, year: int, reason: str) -> str | None:
     if this is None or before is None:
         return None
     diff = this.total - before.total
-    direction = "down" if diff < 0 else "up"
-    return f"{year}: {this.total:,}, {direction} {abs(diff):,} from {year - 1}\n{reason}"
+    values = {"year": year, "total": f"{this.total:,}", "change": f"{abs(diff):,}",
+              "before": year - 1}
+    if diff < 0:
+        change = _("{year}: {total}, down {change} from {before}", **values)
+    else:
+        change = _("{year}: {total}, up {change} from {before}", **values)
+    return f"{change}\n{_(reason)}"
 
 
 def _annotations(facts: Facts) -> dict[int, str]:
     notes = {
-        2012: _change_note(facts, 2012, "after Kim Jong Un came to power"),
-        2020: _change_note(facts, 2020, "borders closed after COVID-19"),
+        2012: _change_note(facts, 2012, N_("after Kim Jong Un came to power")),
+        2020: _change_note(facts, 2020, N_("borders closed after COVID-19")),
     }
     return {year: text for year, text in notes.items() if text}
 
@@ -109,7 +117,7 @@ def _annotations(facts: Facts) -> dict[int, str]:
 def _title(shown: tuple[DefectorPeriod, ...]) -> str:
     first, last = shown[0].last_year, shown[-1].last_year
     years = f"{first}" if first == last else f"{first}–{last}"
-    return f"North Koreans arriving in South Korea, {years}"
+    return _("North Koreans arriving in South Korea, {years}", years=years)
 
 
 def build_defectors_chart(
@@ -147,10 +155,10 @@ def build_defectors_chart(
     notes_text = {y: t for y, t in _annotations(facts).items() if y in totals}
     labels: dict[int, str] = {}
     if top is overall_peak:
-        labels[top.last_year] = f"Peak\n{top.total:,}"  # two lines: about as narrow as its bar
+        labels[top.last_year] = _("Peak\n{total}", total=f"{top.total:,}")  # two lines: narrow
     elif top.last_year not in notes_text:
-        labels[top.last_year] = f"Highest shown\n{top.total:,}" if len(shown) > 1 else \
-            f"{top.total:,}"
+        labels[top.last_year] = _("Highest shown\n{total}", total=f"{top.total:,}") \
+            if len(shown) > 1 else f"{top.total:,}"
     latest = facts.years[-1].last_year
     for wanted in (highlight_year, latest):
         if wanted is not None and wanted in totals and wanted not in notes_text:
@@ -158,7 +166,7 @@ def build_defectors_chart(
     value_labels = [
         ax.annotate(text, xy=(year, totals[year]), xytext=(0, _LABEL_LIFT_PT),
                     textcoords="offset points", ha="center", va="bottom", fontsize=10,
-                    color=INK, family=FONT, bbox=_TEXT_BOX,
+                    color=INK, family=font(), bbox=_TEXT_BOX,
                     # Only visible when a crowded label had to be lifted off its bar.
                     arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.8,
                                 "shrinkA": 1, "shrinkB": 2},
@@ -167,7 +175,7 @@ def build_defectors_chart(
     ]
     notes = [
         ax.annotate(text, xy=(year, totals[year]), xytext=(year, totals[year]),
-                    textcoords="data", fontsize=9, color=MUTED, family=FONT, linespacing=1.35,
+                    textcoords="data", fontsize=9, color=MUTED, family=font(), linespacing=1.35,
                     bbox=_TEXT_BOX,
                     arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.8,
                                 "shrinkA": 1, "shrinkB": 3})
@@ -176,16 +184,16 @@ def build_defectors_chart(
     _arrange(ax, list(bars.values()), value_labels, notes)
 
     fig.text(left / WIDTH_PX, 1 - 16 / HEIGHT_PX, _title(shown), ha="left", va="top",
-             fontsize=16, fontweight="bold", color=INK, family=FONT)
+             fontsize=16, fontweight="bold", color=INK, family=font())
     fig.text(left / WIDTH_PX, 1 - 44 / HEIGHT_PX,
-             "Arrivals per calendar year", ha="left", va="top",
-             fontsize=11, color=MUTED, family=FONT)
-    footer = [f"Source: {MOU_NAME}."]
+             _("Arrivals per calendar year"), ha="left", va="top",
+             fontsize=11, color=MUTED, family=font())
+    footer = [_("Source: {name}.", name=_(MOU_NAME))]
     if shown[0] is facts.years[0] and (note := _combined_note(facts)):
         footer.insert(0, note)
     for i, line in enumerate(reversed(footer)):
         fig.text(left / WIDTH_PX, (12 + 16 * i) / HEIGHT_PX, line, ha="left", va="bottom",
-                 fontsize=9, color=MUTED, family=FONT)
+                 fontsize=9, color=MUTED, family=font())
     return DefectorsChart(fig, bars, top.last_year, highlight_year)
 
 
@@ -211,7 +219,7 @@ def _arrange(ax: Axes, bars: list[Rectangle], labels: list[Annotation],
              notes: list[Annotation]) -> None:
     """Place value labels, then notes, so nothing overlaps; raise the y-limit if it must."""
     renderer = renderer_of(ax.figure)
-    for _ in range(8):
+    for _attempt in range(8):
         top = ax.get_window_extent(renderer).y1
         obstacles: list[Bbox] = [b.get_window_extent(renderer) for b in bars]
         fits = True

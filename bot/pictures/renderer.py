@@ -86,6 +86,11 @@ def shown_date(facts: Facts, as_of: dt.date) -> dt.date:
 Lane = Hashable  # who a render is for (a guild id); None: anyone else
 
 
+def _lang_key(lang: str) -> tuple[str, ...]:
+    """The language's part of a cache key: none for English (the keys it always had)."""
+    return () if lang == "en" else (lang,)
+
+
 def _processes(pool: ProcessPoolExecutor | None) -> dict[int, BaseProcess]:
     """The pool's worker processes by pid (the executor keeps them in a private field)."""
     found: dict[int, BaseProcess] | None = getattr(pool, "_processes", None)
@@ -136,48 +141,53 @@ class PictureRenderer:
         highlight_year: int | None = None,
         span: tuple[int, int] | None = None,
         lane: Lane = None,
+        lang: str = "en",
     ) -> Picture:
-        """The arrivals bar chart. Raises ``ValueError`` for a span without single years."""
+        """The arrivals bar chart. Raises ``ValueError`` for a span without single years.
+        ``lang``: the language of its titles, legend and footer (cached per language)."""
         span = None if span is None else (int(span[0]), int(span[1]))
-        key = self._key(facts, "defectors", highlight_year, span)
+        key = self._key(facts, "defectors", highlight_year, span, *_lang_key(lang))
         return await self._get(key, functools.partial(worker.chart_job, worker.parcel(facts),
-                                                 highlight_year, span),
+                                                 highlight_year, span, lang),
                                lane)
 
     async def breakdown_chart(self, facts: Facts, kind: str, *,
-                              highlight_year: int | None = None, lane: Lane = None) -> Picture:
+                              highlight_year: int | None = None, lane: Lane = None,
+                              lang: str = "en") -> Picture:
         """The running-total (``kind="cumulative"``) or women/men (``"gender"``) chart."""
         if kind not in ("cumulative", "gender"):
             raise ValueError(f"unknown chart kind {kind!r}")
-        key = self._key(facts, f"defectors-{kind}", highlight_year)
+        key = self._key(facts, f"defectors-{kind}", highlight_year, *_lang_key(lang))
         return await self._get(key, functools.partial(worker.breakdown_job, worker.parcel(facts),
-                                                      kind, highlight_year), lane)
+                                                      kind, highlight_year, lang), lane)
 
     async def for_request(self, facts: Facts, request: PictureRequest, *,
-                          lane: Lane = None) -> Picture:
+                          lane: Lane = None, lang: str = "en") -> Picture:
         """Exactly the picture a question declares (its family decides; nothing is guessed):
         the one call adapters make, so a new picture kind needs no change outside this
         package. ``lane``: whose turn in the fair queue (the server). Raises ``ValueError``
         for a request it cannot draw (a map without a date)."""
         if request.kind == "chart":
             return await self.defectors_chart(facts, highlight_year=request.highlight,
-                                              span=request.span, lane=lane)
+                                              span=request.span, lane=lane, lang=lang)
         if request.kind in ("cumulative", "gender"):
             return await self.breakdown_chart(facts, request.kind,
-                                              highlight_year=request.highlight, lane=lane)
+                                              highlight_year=request.highlight, lane=lane,
+                                              lang=lang)
         if request.kind == "map":
             if request.as_of is None:  # the validator refuses this; never guess a date
                 raise ValueError(f"a map request without a date: {request}")
-            return await self.recognition_map(facts, request.as_of, lane=lane)
+            return await self.recognition_map(facts, request.as_of, lane=lane, lang=lang)
         raise ValueError(f"unknown picture kind {request.kind!r}")
 
     async def recognition_map(self, facts: Facts, as_of: dt.date, *,
-                              lane: Lane = None) -> Picture:
+                              lane: Lane = None, lang: str = "en") -> Picture:
         """The world map at the end of ``as_of`` (drawn for :func:`shown_date`, the date of
         the data it shows). Raises ``AsOfError`` before 2023-11-14."""
         shown = shown_date(facts, as_of)
-        key = self._key(facts, "recognition-map", shown)
-        return await self._get(key, functools.partial(worker.map_job, worker.parcel(facts), shown), lane)
+        key = self._key(facts, "recognition-map", shown, *_lang_key(lang))
+        return await self._get(key, functools.partial(worker.map_job, worker.parcel(facts), shown,
+                                                      lang), lane)
 
     async def warm_up(self, facts: Facts | None = None) -> None:
         """Start the worker process, which loads matplotlib and the map outlines as it

@@ -117,9 +117,13 @@ def _watch_parent(parent: int) -> None:
 
 def warm() -> None:
     """Import the plotting stack and load + project the map outlines (once per process)."""
-    from bot.pictures import chart, worldmap  # noqa: F401  (the import is the point)
+    from bot.pictures import _fonts, chart, worldmap  # noqa: F401  (the import is the point)
 
     worldmap.prepare()
+    # Checked at start (cheaply: the font is registered with matplotlib at the first Korean
+    # picture, so the warm-up costs no more CPU than it did).
+    if not _fonts.hangul_font_files():
+        log.warning(_fonts.MISSING)
 
 
 # --- Jobs: module-level functions, so the pool can pickle them by name ---------------------------
@@ -130,34 +134,43 @@ def ping() -> int:
     return os.getpid()
 
 
+def _suffix(drawn: str) -> str:
+    """A picture's file name says its language when it is not English."""
+    return "" if drawn == "en" else f"-{drawn}"
+
+
 def chart_job(sent: FactsParcel, highlight_year: int | None,
-              span: tuple[int, int] | None) -> Picture:
-    from bot.pictures import chart
+              span: tuple[int, int] | None, lang: str = "en") -> Picture:
+    from bot.pictures import _figure, chart
 
     facts = _open(sent)
     shown = [p.last_year for p in chart.shown_years(facts, span)]
-    data = chart.render_defectors_chart(facts, highlight_year=highlight_year, span=span)
+    with _figure.drawing_in(lang) as drawn:
+        data = chart.render_defectors_chart(facts, highlight_year=highlight_year, span=span)
     name = f"defectors-{shown[0]}-{shown[-1]}"
     if highlight_year in shown:
         name += f"-highlight-{highlight_year}"
-    return Picture(data, f"{name}.png")
+    return Picture(data, f"{name}{_suffix(drawn.code)}.png")
 
 
-def breakdown_job(sent: FactsParcel, kind: str, highlight_year: int | None) -> Picture:
-    from bot.pictures import breakdown
+def breakdown_job(sent: FactsParcel, kind: str, highlight_year: int | None,
+                  lang: str = "en") -> Picture:
+    from bot.pictures import _figure, breakdown
 
     facts = _open(sent)
     render = {"cumulative": breakdown.render_cumulative_chart,
               "gender": breakdown.render_gender_chart}[kind]
-    data = render(facts, highlight_year=highlight_year)
+    with _figure.drawing_in(lang) as drawn:
+        data = render(facts, highlight_year=highlight_year)
     name = f"defectors-{kind}"
     if highlight_year in facts.year_by_number:
         name += f"-highlight-{highlight_year}"
-    return Picture(data, f"{name}.png")
+    return Picture(data, f"{name}{_suffix(drawn.code)}.png")
 
 
-def map_job(sent: FactsParcel, as_of: dt.date) -> Picture:
-    from bot.pictures import worldmap
+def map_job(sent: FactsParcel, as_of: dt.date, lang: str = "en") -> Picture:
+    from bot.pictures import _figure, worldmap
 
-    data = worldmap.render_recognition_map(_open(sent), as_of)
-    return Picture(data, f"recognition-map-{as_of.isoformat()}.png")
+    with _figure.drawing_in(lang) as drawn:
+        data = worldmap.render_recognition_map(_open(sent), as_of)
+    return Picture(data, f"recognition-map-{as_of.isoformat()}{_suffix(drawn.code)}.png")

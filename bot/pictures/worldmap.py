@@ -34,8 +34,9 @@ from matplotlib.path import Path
 
 from bot.facts.recognition import category_counts, status_at
 from bot.facts.records import SNAPSHOT_DATE, Category, Facts
+from bot.i18n import N_, _, current
 from bot.pictures._dots import spread
-from bot.pictures._figure import FONT, INK, MUTED, PAGE, hex_colour, new_figure, to_png
+from bot.pictures._figure import INK, MUTED, PAGE, font, hex_colour, new_figure, to_png
 from bot.pictures._geometry import Feature, MapFrame, Split, World, equal_earth, load_world
 
 RGB = tuple[int, int, int]
@@ -56,10 +57,10 @@ _DOT_EDGE = "#2B2B2B"
 _GLOBE_EDGE = "#B8C4CF"
 
 LEGEND_LABELS: Mapping[Category, str] = MappingProxyType({
-    Category.BOTH: "Both",
-    Category.ISRAEL_ONLY: "Israel only",
-    Category.PALESTINE_ONLY: "Palestine only",
-    Category.NEITHER: "Neither",
+    Category.BOTH: N_("Both"),
+    Category.ISRAEL_ONLY: N_("Israel only"),
+    Category.PALESTINE_ONLY: N_("Palestine only"),
+    Category.NEITHER: N_("Neither"),
 })
 
 WIDTH_PX, HEIGHT_PX = 1200, 660
@@ -162,21 +163,23 @@ def unplaced_members(facts: Facts) -> list[str]:
 
 
 def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return f"{day.day} {day:%B %Y}" if current().is_default else current().date(day)
 
 
 def _source_lines(facts: Facts, as_of: dt.date) -> tuple[str, str]:
     changes = [e for e in facts.events if e.change != "none" and e.effective <= as_of]
-    base = f"Source: {VC_ARTICLE} ({SNAPSHOT_DATE.isoformat()})"
-    if changes:
-        base += (f", updated with {len(changes)} dated change{'s' * (len(changes) != 1)} "
-                 f"to {changes[-1].effective.isoformat()} (recognitions, cut or restored "
-                 "relations).")
+    base = _("Source: {article} ({date})", article=VC_ARTICLE, date=SNAPSHOT_DATE.isoformat())
+    if len(changes) == 1:
+        base += _(", updated with 1 dated change to {date} (recognitions, cut or restored "
+                  "relations).", date=changes[-1].effective.isoformat())
+    elif changes:
+        base += _(", updated with {n} dated changes to {date} (recognitions, cut or restored "
+                  "relations).", n=len(changes), date=changes[-1].effective.isoformat())
     else:
         base += "."
-    rules = ("Israel counts itself; cutting or suspending relations counts as not recognizing. "
-             "Dots mark states too small to see. Grey: not a UN member state. "
-             "Boundaries: Natural Earth.")
+    rules = _("Israel counts itself; cutting or suspending relations counts as not "
+              "recognizing. Dots mark states too small to see. Grey: not a UN member state. "
+              "Boundaries: Natural Earth.")
     return base, rules
 
 
@@ -229,26 +232,27 @@ def build_recognition_map(facts: Facts, as_of: dt.date) -> Figure:
                edgecolors=_DOT_EDGE, linewidths=0.5, zorder=3, clip_on=False)
 
     counts = category_counts(statuses)
-    fig.text(0.5, 1 - 14 / HEIGHT_PX, "Who recognizes Israel, Palestine, or both?",
-             ha="center", va="top", fontsize=17, fontweight="bold", color=INK, family=FONT)
+    fig.text(0.5, 1 - 14 / HEIGHT_PX, _("Who recognizes Israel, Palestine, or both?"),
+             ha="center", va="top", fontsize=17, fontweight="bold", color=INK, family=font())
     fig.text(0.5, 1 - 42 / HEIGHT_PX,
-             f"The {len(statuses)} UN member states as of {_long_date(as_of)}",
-             ha="center", va="top", fontsize=12, color=MUTED, family=FONT)
+             _("The {n} UN member states as of {date}", n=len(statuses),
+               date=_long_date(as_of)),
+             ha="center", va="top", fontsize=12, color=MUTED, family=font())
 
     # Patches for the categories, then a dot marker: the legend takes any artist.
     handles: list[Artist] = [Patch(facecolor=hex_colour(PALETTE[c]), edgecolor="none") for c in Category]
-    labels = [f"{LEGEND_LABELS[c]}: {counts[c.value]:,}" for c in Category]
+    labels = [f"{_(LEGEND_LABELS[c])}: {counts[c.value]:,}" for c in Category]
     handles.append(Patch(facecolor=grey, edgecolor="none"))
-    labels.append("Not a UN member state")
+    labels.append(_("Not a UN member state"))
     handles.append(Line2D([], [], linestyle="none", marker="o", markersize=size_pt,
                           markerfacecolor=PAGE,
                           markeredgecolor=_DOT_EDGE, markeredgewidth=0.5))
-    labels.append("Small state (dot)")
+    labels.append(_("Small state (dot)"))
     fig.legend(handles, labels, loc="upper center", ncols=len(handles), frameon=False,
                bbox_to_anchor=(0.5, 1 - 584 / HEIGHT_PX), handlelength=1.4,
-               columnspacing=1.6, prop={"family": FONT, "size": 11}, labelcolor=INK)
+               columnspacing=1.6, prop={"family": font(), "size": 11}, labelcolor=INK)
     source, rules = _source_lines(facts, as_of)
     for line, bottom_px in ((source, 18), (rules, 5)):
         fig.text(0.5, bottom_px / HEIGHT_PX, line, ha="center", va="bottom", fontsize=8,
-                 color=MUTED, family=FONT)
+                 color=MUTED, family=font())
     return fig

@@ -18,6 +18,7 @@ TOPIC_SETS = {"both": ("defectors", "recognition"), "defectors": ("defectors",),
 # Bounds of every number setting, checked here as well as by Discord's option ranges: a
 # server admin's client, a stale command definition or a hand-edited row must not be able to
 # set a 0-second question or an hour-long pause.
+LANGUAGES = ("auto", "en", "ko")
 BOUNDS = {"time_limit": (10, 60), "default_questions": (5, 20), "reveal_time": (2, 30),
           "lead_in": (0, 30), "fifty_fifty_per_round": (0, 5)}
 
@@ -41,6 +42,9 @@ class QuizConfig:
     fifty_fifty: bool = True
     fifty_fifty_per_round: int = 1
     rewards_remove_below: bool = True
+    # The language of public round messages: "auto" follows the server's Discord locale
+    # (``guild_locale``); "ko"/"en" override it. Receipts follow each member's own client.
+    language: str = "auto"
 
     def check(self) -> None:
         """Raise ``OutOfBounds`` naming the first setting outside its bounds."""
@@ -48,6 +52,9 @@ class QuizConfig:
             value = getattr(self, name)
             if not low <= value <= high:
                 raise OutOfBounds(f"{name.replace('_', ' ')} must be {low}–{high} (got {value})")
+        if self.language not in LANGUAGES:
+            raise OutOfBounds(f"language must be one of {', '.join(LANGUAGES)} "
+                              f"(got {self.language})")
 
     def topic_allowed(self, topic: str) -> bool:
         wanted = ("defectors", "recognition") if topic == "mixed" else (topic,)
@@ -72,7 +79,8 @@ async def get_config(engine: AsyncEngine, guild_id: int) -> QuizConfig:
                       row.get("lead_in", QuizConfig.lead_in),
                       row.get("fifty_fifty", QuizConfig.fifty_fifty),
                       row.get("fifty_fifty_per_round", QuizConfig.fifty_fifty_per_round),
-                      row.get("rewards_remove_below", QuizConfig.rewards_remove_below))
+                      row.get("rewards_remove_below", QuizConfig.rewards_remove_below),
+                      row.get("language") or QuizConfig.language)
 
 
 async def save_config(engine: AsyncEngine, guild_id: int, config: QuizConfig) -> None:
@@ -82,7 +90,8 @@ async def save_config(engine: AsyncEngine, guild_id: int, config: QuizConfig) ->
               "reveal_pictures": config.reveal_pictures, "reveal_time": config.reveal_time,
               "lead_in": config.lead_in, "fifty_fifty": config.fifty_fifty,
               "fifty_fifty_per_round": config.fifty_fifty_per_round,
-              "rewards_remove_below": config.rewards_remove_below, "updated_at": utcnow()}
+              "rewards_remove_below": config.rewards_remove_below,
+              "language": config.language, "updated_at": utcnow()}
     async with engine.begin() as conn:
         stmt = insert(conn, GuildSettings).values(**values)
         await conn.execute(stmt.on_conflict_do_update(

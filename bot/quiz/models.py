@@ -53,6 +53,9 @@ class GuildSettings(SQLModel, table=True):
     fifty_fifty_per_round: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     rewards_remove_below: bool = Field(default=True,
                                        sa_column_kwargs={"server_default": true()})
+    # The language of the server's public round messages: "auto" (the server's Discord
+    # locale), "ko" or "en" (revision 0011).
+    language: str = Field(default="auto", max_length=8)
     updated_at: dt.datetime
 
 

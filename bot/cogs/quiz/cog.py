@@ -19,7 +19,9 @@ from bot.cogs._embeds import EmbedColour, plural
 from bot.cogs.quiz import views
 from bot.cogs.quiz.presenter import DiscordPresenter
 from bot.facts.format import num
-from bot.quiz import admin, leaderboard, privacy
+from bot.i18n import Lang, _, lang_for, speaking
+from bot.quiz import admin, config, leaderboard, privacy
+from bot.quiz.questions import localize
 from bot.quiz.service import (
     AlreadyRunning,
     Interrupted,
@@ -29,7 +31,7 @@ from bot.quiz.service import (
     Refused,
     Started,
 )
-from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
+from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, server_lang
 
 if TYPE_CHECKING:
     from bot.app import FactQuiz
@@ -43,6 +45,24 @@ TOPIC_CHOICES = [app_commands.Choice(name="Mixed", value="mixed"),
                                      value="recognition")]
 DIFFICULTY_CHOICES = [app_commands.Choice(name=d.title(), value=d)
                       for d in ("easy", "medium", "hard")]
+
+
+async def round_lang(interaction: Interaction) -> Lang:
+    """The language of a round's public messages: the server's ``language`` setting, or
+    with "auto" (the default) the server's Discord locale."""
+    assert interaction.guild_id is not None
+    cfg = await config.get_config(interaction.client.services.engine, interaction.guild_id)
+    return server_lang(interaction) if cfg.language == "auto" else lang_for(cfg.language)
+
+
+async def guild_lang(bot: FactQuiz, guild_id: int) -> Lang:
+    """A server's round language without an interaction (a notice after a restart): its
+    ``language`` setting, or its Discord locale as far as the cache knows it."""
+    cfg = await config.get_config(bot.services.engine, guild_id)
+    if cfg.language != "auto":
+        return lang_for(cfg.language)
+    guild = bot.get_guild(guild_id)
+    return lang_for(guild.preferred_locale.value) if guild is not None else lang_for(None)
 
 
 def jump_url(guild_id: int, channel_id: int, message_id: int | None) -> str:
@@ -65,6 +85,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
         return self.bot.services.quiz
 
     async def cog_load(self) -> None:
+        localize.use_facts(self.bot.services.facts.facts)  # the text steps' facts
         # The service's sweeper closes rounds whose owner went away later on; this says so.
         self.service.on_interrupted = self._announce_interrupted
         self._recovery = asyncio.create_task(self._close_interrupted())
@@ -86,7 +107,9 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
             try:
                 if round_.open_message_id is not None:
                     await channel.get_partial_message(round_.open_message_id).edit(view=None)
-                await channel.send(embed=views.interrupted_embed())
+                with speaking(await guild_lang(self.bot, round_.guild_id)):
+                    embed = views.interrupted_embed()
+                await channel.send(embed=embed)
             except discord.HTTPException as exc:
                 log.warning("round %s: could not post the interruption notice: %s",
                             round_.round_id, exc)
@@ -101,30 +124,35 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
                     difficulty: app_commands.Choice[str] | None = None) -> None:
         assert interaction.guild_id is not None
         assert interaction.channel_id is not None
+        lang = await round_lang(interaction)
         result = await self.service.start(
             guild_id=interaction.guild_id, channel_id=interaction.channel_id,
             starter_id=interaction.user.id, topic=topic.value if topic else None,
             difficulty=difficulty.value if difficulty else None, questions=questions,
-            presenter=lambda info: DiscordPresenter(self.bot, info))
+            presenter=lambda info: DiscordPresenter(self.bot, info, lang))
         if isinstance(result, Refused):
-            await send_ephemeral(interaction, result.reason)
+            await send_ephemeral(interaction, result.reason)  # the service's, in English
             return
         if isinstance(result, AlreadyRunning):
             url = jump_url(interaction.guild_id, result.channel_id, result.start_message_id)
-            await send_ephemeral(interaction, f"A round is already running in this channel: "
-                                              f"{url}")
+            await send_ephemeral(interaction, _("A round is already running in this channel: "
+                                                "{url}", url=url))
             return
         assert isinstance(result, Started)
         info = result.info
-        embed = discord.Embed(
-            title="Quiz round starting",
-            description=f"{info.question_count} questions · "
-                        f"{views.TOPIC_NAMES.get(info.topic, info.topic)} · "
-                        f"{info.time_limit} seconds each. Everyone may answer each question "
-                        "once with the buttons; faster right answers score more.",
-            colour=EmbedColour.QUIZ,
-        )
-        embed.set_footer(text=f"Started by {interaction.user.display_name} · /quiz stop ends it")
+        with speaking(lang):  # public: the round's language
+            embed = discord.Embed(
+                title=_("Quiz round starting"),
+                description=_("{questions} questions · {topic} · {seconds} seconds each. "
+                              "Everyone may answer each question once with the buttons; "
+                              "faster right answers score more.",
+                              questions=num(info.question_count),
+                              topic=views.topic_name(info.topic),
+                              seconds=num(info.time_limit)),
+                colour=EmbedColour.QUIZ,
+            )
+            embed.set_footer(text=_("Started by {name} · /quiz stop ends it",
+                                    name=interaction.user.display_name))
         message_id = await respond(interaction, embed=embed)
         if message_id is not None:
             await self.service.set_start_message(info.round_id, message_id)
@@ -136,13 +164,13 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
         result = await self.service.stop_in(interaction.channel_id, interaction.user.id,
                                             moderator=interaction.permissions.manage_guild)
         if isinstance(result, NoRound):
-            await send_ephemeral(interaction, "No quiz round is running in this channel.")
+            await send_ephemeral(interaction, _("No quiz round is running in this channel."))
             return
         if isinstance(result, NotAllowed):
-            await send_ephemeral(interaction, "Only the member who started this round or a "
-                                              "moderator (Manage Server) can stop it.")
+            await send_ephemeral(interaction, _("Only the member who started this round or a "
+                                                "moderator (Manage Server) can stop it."))
             return
-        await respond(interaction, "Stopping the round…", ephemeral=True)
+        await respond(interaction, _("Stopping the round…"), ephemeral=True)
         if result.here:
             await self.service.stop(result.round_id, interaction.user.id)
 

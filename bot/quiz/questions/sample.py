@@ -13,7 +13,9 @@ import json
 import sys
 
 from bot.facts.records import Facts
+from bot.i18n import LOCALES, lang_for
 from bot.quiz.questions.generator import generate
+from bot.quiz.questions.localize import localize
 from bot.quiz.questions.model import DIFFICULTIES, TOPICS, Question
 
 PROG = "python -m bot quiz-sample"
@@ -33,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description="Print sample quiz questions.")
     p.add_argument("--count", type=_positive, required=True, help="how many questions")
     add_common_options(p)
+    p.add_argument("--locale", choices=LOCALES, default="en",
+                   help="the language of the texts (same questions, ids and answers)")
     return p
 
 
@@ -51,6 +55,9 @@ def main(argv: list[str], facts: Facts) -> int:
         print(f"{PROG}: only {len(questions)} questions could be generated", file=sys.stderr)
         if not questions:
             return 1
+    lang = lang_for(args.locale)
+    # Generated first, in English, then rendered: the draw never depends on the language.
+    questions = [localize(q, lang, facts) for q in questions]
     for n, q in enumerate(questions, 1):
         if args.json:
             print(json.dumps(q.to_json_dict(), ensure_ascii=False))
