@@ -14,7 +14,7 @@ from bot.quiz import config
 from bot.quiz.config import QuizConfig
 from bot.quiz.questions.localize import localize
 from bot.services import Services
-from tests.cogs.test_quiz import answer_key, is_question, revealed
+from tests.cogs.test_quiz import answer_buttons, answer_key, is_question, revealed
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ async def test_a_korean_server_with_one_english_member(quick: LocalDiscord,
     assert runner.current is not None
     asked = localize(runner.current.question, lang_for("ko"))
     assert embed["description"] == asked.text
-    assert [b["label"][3:] for b in buttons(q0)] == [o[:77] for o in asked.options]
+    assert [b["label"][3:] for b in answer_buttons(q0)] == [o[:77] for o in asked.options]
     # The same message, the same buttons: both answer the same question and option.
     english = await quick.click(q0, index=key, user=bob)
     assert english.ephemeral
