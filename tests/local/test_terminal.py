@@ -58,7 +58,7 @@ def test_a_round_with_friends_a_reset_and_ctrl_c(env: dict[str, str]) -> None:
         line("wait question", r"\[1a\] A")
         line("a", "Locked in")
         line("as bob b", "Locked in")
-        line("as alice c", "Locked in")
+        line("as alice b", "Locked in")  # every question has at least options A and B
         # An interleaved command shows the open question again, with the same references.
         line("/leaderboard", r"Still open in #quiz · message 1:.*?\[1a\]")
         line("wait reveal", "THE ANSWER IS")
