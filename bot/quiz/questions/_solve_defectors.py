@@ -182,21 +182,7 @@ def first_year_below(q: Question, facts: Facts) -> set[int]:
 @solver("female_share")
 def female_share(q: Question, facts: Facts) -> set[int]:
     row = year(facts, need(q, "year"))
-    if "about" not in q.text.lower():
-        raise Problem("a rounded percentage needs 'about' in the text")
-    share = 100 * row.female / row.total
-    values = pcts(q.options)
-    if len(set(values)) != len(values):
-        raise Problem("two percentage options are the same")
-    correct = set()
-    for i, v in enumerate(values):
-        if abs(v - share) <= 0.05 + 1e-9:
-            correct.add(i)
-        elif abs(v - share) < policy.PERCENT_MIN_GAP:
-            raise Problem(f"{v}% is within {policy.PERCENT_MIN_GAP} points of {share:.2f}%")
-        elif not (0 < v <= 100 and policy.BAND_LOW * share <= v <= policy.BAND_HIGH * share):
-            raise Problem(f"{v}% is implausibly far from {share:.1f}%")
-    return correct
+    return _share_options(q, 100 * row.female / row.total)
 
 
 @solver("men_outnumbered")
