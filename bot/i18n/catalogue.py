@@ -3,7 +3,8 @@
 Two kinds of message ids: the sentences in the code, found by Babel's own extractor (the
 keywords ``_``, ``N_``, ``pgettext``, ``ngettext``, as ``pybabel extract`` would), and the
 free text of the fact files that replies show as it is (recognition events, their notes,
-disputes, confidence), under the contexts ``event``, ``data`` and ``confidence``.
+disputes, confidence; the article rows quiz questions ask), under the contexts ``event``,
+``data``, ``confidence`` and ``article``.
 
 ``python -m bot.i18n.catalogue`` (a maintainer's tool, like ``pybabel update``) rewrites each
 language's ``messages.po`` with every current id, keeping the translations it has, and lists
@@ -38,8 +39,16 @@ def code_ids(root: Path = BOT_DIR) -> Iterator[MessageId]:
 
 
 def data_ids() -> Iterator[MessageId]:
-    """The fact files' free text that replies show (see bot/cogs/recognition.py)."""
-    from bot.facts.files import DEFAULT_DATA_DIR, read_events, read_members, read_snapshot
+    """The fact files' free text that replies show (see bot/cogs/recognition.py), and the
+    article rows' question texts (see bot/quiz/questions/localize.py)."""
+    from bot.facts.files import (
+        DEFAULT_DATA_DIR,
+        read_article_facts,
+        read_events,
+        read_members,
+        read_snapshot,
+    )
+    from bot.quiz.questions.localize import article_phrases
 
     members = {m.iso3: m for m in read_members(DEFAULT_DATA_DIR)}
     for event in read_events(DEFAULT_DATA_DIR, members):
@@ -50,6 +59,9 @@ def data_ids() -> Iterator[MessageId]:
         if row.dispute:
             yield "data", row.dispute
         yield "confidence", row.confidence
+    for fact in read_article_facts(DEFAULT_DATA_DIR):
+        for phrase in article_phrases(fact):
+            yield "article", phrase
 
 
 def all_ids() -> list[MessageId]:

@@ -12,9 +12,11 @@ language needs.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
 
 from bot.facts.format import num, signed
-from bot.facts.records import Category, DefectorPeriod, Facts, IsraelStatus, PeriodKind
+from bot.facts.records import ArticleFact, Category, DefectorPeriod, Facts, IsraelStatus, PeriodKind
 from bot.i18n import _, current, pgettext
 from bot.quiz.questions import _fam_defectors as dfam
 from bot.quiz.questions import _fam_recognition as rec
@@ -643,3 +645,348 @@ def women_share_overall(q: Question, facts: Facts) -> Texts:
                     women=_people(women), men=_people(total - women),
                     share=f"{100 * women / total:.1f}%")
     return Texts(text, tuple(q.options), explanation)
+
+
+# ------------------------------------------------------------------ defectors: the rest
+
+
+def _rank(n: int) -> str:
+    return pgettext("rank", "{n}", n=n)
+
+
+@texts("year_rank")
+def year_rank(q: Question, facts: Facts) -> Texts:
+    y = _int(q, "year")
+    # The builder's own ranking (a stable sort, 1st = most), so the neighbours listed are its.
+    ordered = sorted(facts.years, key=lambda p: p.total, reverse=True)
+    i = next(j for j, p in enumerate(ordered) if p.last_year == y)
+    text = _("Ranking the single years {first}–{last} by the number of North Koreans "
+             "arriving in South Korea (1st = most), where does {year} come?",
+             first=facts.years[0].last_year, last=facts.years[-1].last_year, year=y)
+    listed = "; ".join(_("{rank} {year}: {figure}", rank=_rank(j + 1), year=p.last_year,
+                         figure=_people(p.total))
+                       for j, p in enumerate(ordered) if abs(j - i) <= 1)
+    explanation = _("{year} ranks {place} of {count} single years with {total} ({listed}, "
+                    "MOU).", year=y, place=_rank(i + 1), count=num(len(ordered)),
+                    total=_people(ordered[i].total), listed=listed)
+    options = tuple(_rank(int(o.rstrip("stndrh"))) for o in q.options)
+    return Texts(text, options, explanation)
+
+
+@texts("men_outnumbered")
+def men_outnumbered(q: Question, facts: Facts) -> Texts:
+    shown = [facts.year_by_number[int(o)] for o in q.options]
+    key = shown[q.answer_index]
+    text = _("In which of these years did more men than women arrive in South Korea from "
+             "North Korea?")
+    listed = "; ".join(_("{year}: {men} men, {women} women", year=p.last_year,
+                         men=_people(p.male), women=_people(p.female))
+                       for p in sorted(shown, key=lambda p: p.last_year))
+    explanation = _("Women have made up most arrivals in almost every year; {year} is an "
+                    "exception. {listed}.", year=key.last_year, listed=listed)
+    return Texts(text, _year_options(q), explanation)
+
+
+@texts("female_share")
+def female_share(q: Question, facts: Facts) -> Texts:
+    y = _int(q, "year")
+    year = facts.year_by_number[y]
+    text = _("About what share of the North Koreans who arrived in South Korea in {year} "
+             "were women?", year=y)
+    # The key's own text is the share the builder computed (one decimal, as every option).
+    explanation = _("In {year}, {women} of the {total} arrivals were women ({men} men): "
+                    "{share}.", year=y, women=_people(year.female), total=_people(year.total),
+                    men=_people(year.male), share=q.options[q.answer_index])
+    return Texts(text, tuple(q.options), explanation)
+
+
+def _bucket(facts: Facts, label: str) -> DefectorPeriod:
+    return next(p for p in facts.periods if p.label == label)
+
+
+@texts("cumulative_milestone")
+def cumulative_milestone(q: Question, facts: Facts) -> Texts:
+    threshold = _int(q, "threshold")
+    y = int(q.options[q.answer_index])
+    early, combined = _bucket(facts, "~1998"), _bucket(facts, "1999-2001")
+    text = _("In which year did the running total of North Koreans who had arrived in South "
+             "Korea since MOU's records began pass {threshold}?",
+             threshold=_people(threshold))
+    explanation = _("The running total stood at {before} at the end of {previous} and {after} "
+                    "at the end of {year} ({arrived} arrived in {year}). It counts everyone "
+                    "recorded up to 1998 ({early}) and {first}–{last} ({combined}) as "
+                    "published, combined.",
+                    before=_people(dfam._cumulative(facts, y - 1)), previous=y - 1,
+                    after=_people(dfam._cumulative(facts, y)), year=y,
+                    arrived=_people(facts.year_by_number[y].total),
+                    early=_people(early.total), first=combined.first_year,
+                    last=combined.last_year, combined=_people(combined.total))
+    return Texts(text, _year_options(q), explanation)
+
+
+def _caveat_options(kind: str) -> tuple[str, ...]:
+    """The options of ``data_caveat`` in the order of ``CAVEAT_OPTIONS[kind]`` (the builder
+    shuffles them; the step maps each shown option back through its place there)."""
+    return {
+        "combined_1999_2001": (_("1999, 2000 and 2001 combined"), _("2001 alone"),
+                               _("Everyone who had arrived by the end of 2001"),
+                               _("The yearly average of 1999 to 2001")),
+        "half_year_2023": (_("99 covers only January to June 2023"),
+                           _("196 also counts arrivals in third countries"),
+                           _("99 counts only the women who arrived"),
+                           _("MOU later revised 2023 down to 99")),
+        "men_before_1999": (_("Men"), _("Women"), _("About as many men as women")),
+    }[kind]
+
+
+@texts("data_caveat")
+def data_caveat(q: Question, facts: Facts) -> Texts:
+    kind = str(q.params["kind"])
+    english, local = dfam.CAVEAT_OPTIONS[kind], _caveat_options(kind)
+    options = tuple(local[english.index(o)] for o in q.options)
+    if kind == "combined_1999_2001":
+        row = _bucket(facts, "1999-2001")
+        text = _("MOU's table gives {total} North Koreans arriving in South Korea for "
+                 "{first}–{last} (Visual Capitalist's chart labels the bar \"{last}\"). What "
+                 "does that figure cover?", total=_people(row.total), first=row.first_year,
+                 last=row.last_year)
+        explanation = _("{total} is {first}, {middle} and {last} together: MOU does not "
+                        "publish those years separately (the running total at the end of "
+                        "{last} was {cumulative}).", total=_people(row.total),
+                        first=row.first_year, middle=row.last_year - 1, last=row.last_year,
+                        cumulative=_people(dfam._cumulative(facts, row.last_year)))
+    elif kind == "half_year_2023":
+        half, full = _bucket(facts, "2023-H1"), facts.year_by_number[2023]
+        text = _("Visual Capitalist's chart of North Korean defectors (1998–2023) shows "
+                 "{half} arrivals for 2023; MOU's figure for 2023 is {full}. Why the "
+                 "difference?", half=_people(half.total), full=_people(full.total))
+        explanation = _("The article was drawn up mid-2023: its {half} covers January–June "
+                        "only. The full year, {full}, came later ({women} women, {men} men).",
+                        half=_people(half.total), full=_people(full.total),
+                        women=_people(full.female), men=_people(full.male))
+    else:
+        row = _bucket(facts, "~1998")
+        text = _("Of the {total} North Koreans recorded as arriving in South Korea up to the "
+                 "end of 1998, who made up the majority?", total=_people(row.total))
+        explanation = _("{men} men and {women} women: before 1999 men made up most arrivals; "
+                        "women have outnumbered men in almost every year since 2002.",
+                        men=_people(row.male), women=_people(row.female))
+    return Texts(text, options, explanation)
+
+
+# ------------------------------------------------------------------ recognition: counts
+
+
+def _countries(n: int) -> str:
+    return _("{n} countries", n=num(n))
+
+
+def _list(names: list[str]) -> str:
+    return ", ".join(names)
+
+
+@texts("palestine_count", "israel_count", "both_count")
+def recognition_count(q: Question, facts: Facts) -> Texts:
+    which = q.family.removesuffix("_count")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    snapshot = current().date(rec.SNAPSHOT_DATE)
+    if d == rec.SNAPSHOT_DATE:
+        whose = _("according to {article}", article=_article())
+    else:
+        whose = _("under the convention of Visual Capitalist's article of {date}",
+                  date=snapshot)
+    values = {"when": _at(facts, d), "un": _countries(rec.UN), "whose": whose}
+    if which == "palestine":
+        text = _("{when}, how many of the {un} UN member states recognized the State of "
+                 "Palestine? ({whose})", **values)
+    elif which == "israel":
+        text = _("{when}, how many of the {un} UN member states recognized Israel? ({whose}: "
+                 "Israel counts itself; cutting relations counts as not recognizing)",
+                 **values)
+    else:
+        text = _("{when}, how many of the {un} UN member states recognized both Israel and "
+                 "the State of Palestine? ({whose}: cutting relations counts as not "
+                 "recognizing Israel)", **values)
+    # The builder's explanation, re-derived: the article's count, then who moved since.
+    before, after = rec._statuses(facts, rec.SNAPSHOT_DATE), rec._statuses(facts, d)
+    count = sum(rec._counted(which, s) for s in after.values())
+    base = sum(rec._counted(which, s) for s in before.values())
+    now = {i for i in after if rec._counted(which, after[i])}
+    then = {i for i in before if rec._counted(which, before[i])}
+    gained = sorted(country(facts, i) for i in now - then)
+    lost = sorted(country(facts, i) for i in then - now)
+    told = {"count": _countries(count), "base": _countries(base), "snapshot": snapshot,
+            "date": current().date(d), "gained_n": _countries(len(gained)),
+            "gained": _list(gained), "lost_n": _countries(len(lost)), "lost": _list(lost)}
+    if d == rec.SNAPSHOT_DATE:
+        explanation = _("Visual Capitalist's article counts {count} as of {date}.", **told)
+    elif gained and lost:
+        explanation = _("{base} in Visual Capitalist's article ({snapshot}); +{gained_n} since "
+                        "({gained}); −{lost_n} since ({lost}): {count} as of {date}.", **told)
+    elif gained:
+        explanation = _("{base} in Visual Capitalist's article ({snapshot}); +{gained_n} since "
+                        "({gained}): {count} as of {date}.", **told)
+    elif lost:
+        explanation = _("{base} in Visual Capitalist's article ({snapshot}); −{lost_n} since "
+                        "({lost}): {count} as of {date}.", **told)
+    else:
+        explanation = _("{count}: Visual Capitalist's {base} of {snapshot}, unchanged by "
+                        "{date}.", **told)
+    if which == "palestine":
+        explanation += " " + _("Wikipedia later also lists {mexico}, which the article (and "
+                               "this bot) does not count: that recognition is disputed.",
+                               mexico=country(facts, "MEX"))
+    else:
+        cut = sorted(country(facts, i) for i, s in after.items()
+                     if s.israel_status is IsraelStatus.SUSPENDED)
+        explanation += " " + _("States that cut or suspended relations count as not "
+                               "recognizing Israel ({names}).", names=_list(cut))
+    options = tuple(_countries(_as_number(o)) for o in q.options)
+    return Texts(text, options, explanation)
+
+
+# ------------------------------------------------------ recognition: Israel and same day
+
+
+@texts("relations_with_israel")
+def relations_with_israel(q: Question, facts: Facts) -> Texts:
+    states = _seq(q, "states")
+    kind, year = q.params["kind"], _int(q, "year")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    names = {i: country(facts, i) for i in states}
+    key = states[q.answer_index]
+    change = "israel=no" if kind == "cut" else "israel=yes"
+    event = next(e for e in facts.events
+                 if e.iso3 == key and e.change == change and e.effective.year == year)
+    others = ", ".join(sorted(names[i] for i in states if i != key))
+    values = {"date": current().data_date(event.date),
+              "snapshot": current().date(rec.SNAPSHOT_DATE),
+              "others_topic": particle(others, "은", "는") if not current().is_default
+              else others, **_names(names[key])}
+    if kind == "cut":
+        text = _("Which of these UN member states cut diplomatic relations with Israel in "
+                 "{year}? ({latest})", year=year, latest=_latest_label(d))
+        explanation = _("{name_topic} cut diplomatic relations with Israel on {date} "
+                        "(recognition itself was not withdrawn; Visual Capitalist's article "
+                        "of {snapshot} counts cut relations as not recognizing). "
+                        "{others_topic} made no such change.", **values)
+    else:
+        text = _("Which of these UN member states restored diplomatic relations with Israel "
+                 "in {year}? ({latest})", year=year, latest=_latest_label(d))
+        explanation = _("{name_topic} restored diplomatic relations with Israel on {date} "
+                        "(recognition itself was not withdrawn; Visual Capitalist's article "
+                        "of {snapshot} counts cut relations as not recognizing). "
+                        "{others_topic} made no such change.", **values)
+    return Texts(text, tuple(names[i] for i in states), explanation)
+
+
+def _israel_said(facts: Facts, iso: str) -> str:
+    when = facts.snapshot_by_iso3[iso].israel_recognition_date
+    return _("{name_topic} recognized Israel on {date}.", date=current().data_date(when),
+             **_names(country(facts, iso)))
+
+
+@texts("israel_recognition_year")
+def israel_recognition_year(q: Question, facts: Facts) -> Texts:
+    iso = str(q.params["iso3"])
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    text = _("In which year did {name_topic} recognize Israel? ({latest})",
+             latest=_latest_label(d), **_names(country(facts, iso)))
+    explanation = _("{said} (The date in the data; for 1948 rows, de facto or de jure "
+                    "recognition as the sources give it.)", said=_israel_said(facts, iso))
+    return Texts(text, _year_options(q), explanation)
+
+
+@texts("recognized_israel_2020")
+def recognized_israel_2020(q: Question, facts: Facts) -> Texts:
+    states = _seq(q, "states")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    statuses = rec._latest(facts)[1]
+    names = {i: country(facts, i) for i in states}
+    key = states[q.answer_index]
+    notes = []
+    for i in sorted((i for i in states if i != key), key=lambda i: names[i]):
+        when = facts.snapshot_by_iso3[i].israel_recognition_date
+        if when and statuses[i].recognizes_israel:
+            note = current().data_date(when)
+        elif statuses[i].israel_status is IsraelStatus.NEVER:
+            note = _("never recognized")
+        else:
+            note = _("withdrew recognition")
+        notes.append(f"{names[i]}: {note}")
+    text = _("Which of these UN member states recognized Israel in {year}? ({latest})",
+             year=2020, latest=_latest_label(d))
+    explanation = _("{said} Others: {notes}.", said=_israel_said(facts, key),
+                    notes="; ".join(notes))
+    return Texts(text, tuple(names[i] for i in states), explanation)
+
+
+@texts("same_day_palestine")
+def same_day_palestine(q: Question, facts: Facts) -> Texts:
+    ref, states = str(q.params["iso3"]), _seq(q, "states")
+    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    # The builder's map from a state to its dated recognition (the last such event wins).
+    dated = {e.iso3: e for e in facts.events if e.change == "palestine=yes" and len(e.date) == 10}
+    names = {i: country(facts, i) for i in states}
+    key = states[q.answer_index]
+    ref_name = country(facts, ref)
+    # Korean joins two names with 와/과, chosen like the other particles.
+    ref_with = particle(ref_name, "과", "와") if not current().is_default else ref_name
+    text = _("Which of these UN member states recognized the State of Palestine on the same "
+             "day as {ref_with}? ({latest})", ref_with=ref_with,
+             latest=_latest_label(d))
+    listed = "; ".join(f"{names[i]}: {current().data_date(dated[i].date)}"
+                       for i in sorted(names, key=lambda i: (dated[i].date, names[i])))
+    explanation = _("{ref_with} and {name} both recognized the State of Palestine on {date}. "
+                    "{listed}.", ref_with=ref_with,
+                    date=current().data_date(dated[ref].date), listed=listed,
+                    **_names(names[key]))
+    return Texts(text, tuple(names[i] for i in states), explanation)
+
+
+# ------------------------------------------------------------------------- the articles
+
+_ARTICLE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_ARTICLE_RANGE = re.compile(r"((?:19|20)\d\d)–((?:19|20)\d\d)")
+_ARTICLE_DAY = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}")
+
+
+def _article_is_year(row: ArticleFact) -> bool:
+    """A row whose options are all bare years (1979, 1994): written as years, not counts."""
+    return all(re.fullmatch(r"(?:19|20)\d\d", o) for o in (row.answer, *row.distractors))
+
+
+def _article_option(row: ArticleFact, option: str) -> str:
+    """An article row's option in the current language. Figures and dates are formatted
+    here (a count of people for the defectors' article, of states for the recognition one);
+    only words go through the catalogue (context ``article``)."""
+    if _ARTICLE_NUMBER.fullmatch(option):
+        if _article_is_year(row):
+            return _("year {year}", year=option)
+        n = int(option.replace(",", ""))
+        return _people(n) if row.topic == "defectors" else _countries(n)
+    if match := _ARTICLE_RANGE.fullmatch(option):
+        return _("from {first} to {last}", first=match[1], last=match[2])
+    if _ARTICLE_DAY.fullmatch(option):
+        return current().date(dt.datetime.strptime(option, "%d %B %Y").date())
+    return pgettext("article", option)
+
+
+def article_phrases(row: ArticleFact) -> Iterator[str]:
+    """The catalogue ids (context ``article``) an article row needs: its question, its
+    explanation and the options that are words."""
+    yield row.question
+    yield row.explanation
+    for option in (row.answer, *row.distractors):
+        if not (_ARTICLE_NUMBER.fullmatch(option) or _ARTICLE_RANGE.fullmatch(option)
+                or _ARTICLE_DAY.fullmatch(option)):
+            yield option
+
+
+@texts("article_defectors", "article_recognition")
+def article_fact(q: Question, facts: Facts) -> Texts:
+    row = next(a for a in facts.article_facts if a.key == q.params["key"])
+    # The options are the row's own strings (the answer, distractors) in the builder's order.
+    options = tuple(_article_option(row, o) for o in q.options)
+    return Texts(pgettext("article", row.question), options,
+                 pgettext("article", row.explanation))

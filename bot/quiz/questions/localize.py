@@ -19,11 +19,14 @@ import logging
 
 from bot.facts.records import Facts
 from bot.i18n import Lang, speaking
-from bot.quiz.questions import _texts  # noqa: F401  (registers the text steps)
+from bot.quiz.questions import _texts  # registers the text steps
 from bot.quiz.questions._textstep import _STEPS, Texts, texts, translated_families
 from bot.quiz.questions.model import Question
 
-__all__ = ["Texts", "localize", "texts", "translated_families", "use_facts"]
+__all__ = ["Texts", "article_phrases", "localize", "texts", "translated_families", "use_facts"]
+
+# The catalogue ids of the articles' rows (the catalogue tool lists them with the data's).
+article_phrases = _texts.article_phrases
 
 log = logging.getLogger(__name__)
 
