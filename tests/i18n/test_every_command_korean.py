@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from bot.local.driver import Exchange, LocalDiscord, buttons
-from bot.local.standin.invocation import OptionRefused
-from bot.quiz import config
+from bot.quiz import admin, config, selector
 from bot.quiz.config import QuizConfig
+from bot.quiz.questions.localize import translated_families
 from bot.services import Services
+from tests.cogs.test_declared import raw_invoke
 from tests.cogs.test_quiz import answer_key, is_question, revealed
 from tests.i18n.english import leftover_english
 from tests.local.test_terminal import leaf_commands
@@ -41,11 +42,13 @@ LINES: list[tuple[str, str]] = [
     ("mod", "/quizadmin settings set time_limit:10 questions:5"),
     ("mod", "/quizadmin settings set pictures:False fifty_fifty:False"),
     ("mod", "/quizadmin settings set topics:defectors"),
+    ("member", "/quiz start topic:recognition"),  # a topic the moderators did not allow
     ("mod", "/quizadmin settings set topics:both language:ko"),
     ("mod", "/quizadmin settings set"),  # nothing to change
     ("mod", "/quizadmin channel allow channel:quiz"),
     ("mod", "/quizadmin channel deny channel:general"),
     ("mod", "/quizadmin channel list"),
+    ("member", "/quiz start"),  # #general is denied now: the service refuses, naming #quiz
     # Rewards need Manage Roles and a role below the bot's: @everyone is refused.
     ("mod", "/quizadmin rewards add role:@everyone points:500"),
     ("mod", "/quizadmin rewards list"),
@@ -151,11 +154,25 @@ async def test_every_command_answers_in_korean(korean: LocalDiscord) -> None:
     check.done()
 
 
-async def test_refusals_of_the_declared_limits_in_korean(korean: LocalDiscord) -> None:
-    """Lines Discord's client would refuse never reach the bot; the bot's own re-check of
-    them (a modified client) answers in Korean: here /quiz start from a DM."""
-    with pytest.raises(OptionRefused):
-        await korean.invoke("/quiz start", dm=True)
+@pytest.mark.parametrize(("line", "who_", "values", "dm"), [
+    ("/quiz start questions:5", "member", {"questions": 10_000}, False),
+    ("/quiz start topic:astrology", "member", {}, False),
+    ("/quiz start", "member", {}, True),
+    ("/leaderboard page:1", "member", {"page": 0}, False),
+    ("/quizadmin settings set time_limit:30", "mod", {"time_limit": 0}, False),
+    ("/quizadmin points adjust member:bob amount:1 reason:x", "mod",
+     {"amount": admin.ADJUST_LIMIT + 1}, False),
+])
+async def test_a_modified_clients_values_are_refused_in_korean(
+        korean: LocalDiscord, line: str, who_: str, values: dict[str, Any], dm: bool) -> None:
+    """What Discord's client never sends (out of range, not a choice, a server command from
+    a DM), sent anyway: the bot's own re-check refuses it, in the member's language."""
+    check = Checker()
+    korean.member("bob")
+    refused = await raw_invoke(korean, line, user=who(korean, who_), dm=dm, **values)
+    assert refused.ephemeral
+    check.reply(refused, line + " " + " ".join(f"{k}:{v}" for k, v in values.items()))
+    check.done()
 
 
 # The round: lines typed in the round's channel.
@@ -163,7 +180,15 @@ ROUND_LINES = ["/quiz start questions:5 topic:defectors"]
 
 
 @pytest.fixture
-async def quick(korean: LocalDiscord, services: Services) -> LocalDiscord:
+async def quick(korean: LocalDiscord, services: Services,
+                monkeypatch: pytest.MonkeyPatch) -> LocalDiscord:
+    # Rounds draw from the families that have Korean text steps: the others are being
+    # translated on branch wt/kofam (bot/quiz/questions/_texts.py) and are shown in English
+    # until then. Once every family is translated this filter changes nothing.
+    every = selector.candidates
+    monkeypatch.setattr(selector, "candidates", lambda facts, topic: {
+        name: pool for name, pool in every(facts, topic).items()
+        if name in translated_families()})
     services.quiz.intermission = 0
     services.quiz.lead_in = 0
     await config.save_config(services.engine, korean.guild.id,
