@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.cogs._items import Button
+from bot.facts.format import num
+from bot.i18n import _
 from bot.reply import HookInteraction, Interaction, respond, send_ephemeral, update
 
 if TYPE_CHECKING:
@@ -69,23 +71,23 @@ class ConfirmButton(Button,
         """Who may press, and when: the caller only, within the time, and for a moderator
         action only while they still have Manage Server (it may have been taken away)."""
         if interaction.user.id != self.user_id or interaction.guild_id != self.guild_id:
-            await send_ephemeral(interaction, "Only the member who asked can confirm this.")
+            await send_ephemeral(interaction, _("Only the member who asked can confirm this."))
             return False
         if dt.datetime.now(dt.UTC).timestamp() > self.until:
-            await update(interaction, content="This confirmation expired; run the command again.",
-                         view=None)
+            await update(interaction, content=_("This confirmation expired; run the command "
+                                                "again."), view=None)
             return False
         action = ACTIONS.get(self.action)
         if (self.answer == "yes" and action is not None and action.moderator
                 and not interaction.permissions.manage_guild):
-            await update(interaction, content="You no longer have the Manage Server "
-                                              "permission; nothing changed.", view=None)
+            await update(interaction, content=_("You no longer have the Manage Server "
+                                                "permission; nothing changed."), view=None)
             return False
         return True
 
     async def handle(self, interaction: Interaction) -> None:
         if self.answer == "no":
-            await update(interaction, content="Cancelled. Nothing changed.", view=None)
+            await update(interaction, content=_("Cancelled. Nothing changed."), view=None)
             return
         done = await ACTIONS[self.action].run(interaction)
         await update(interaction, content=done, view=None)
@@ -93,11 +95,12 @@ class ConfirmButton(Button,
 
 async def ask_to_confirm(interaction: Interaction, action: str, question: str,
                          yes_label: str) -> None:
-    """A private question with a danger button only the asking member can press."""
+    """A private question with a danger button only the asking member can press;
+    ``question`` and ``yes_label`` come already in the member's language."""
     assert interaction.guild_id is not None
     assert action in ACTIONS, f"confirmation action {action!r} was never registered"
-    await respond(interaction, f"{question} This cannot be undone. (Expires in "
-                               f"{CONFIRM_SECONDS} s.)",
+    await respond(interaction, _("{question} This cannot be undone. (Expires in {seconds} s.)",
+                                 question=question, seconds=num(CONFIRM_SECONDS)),
                   view=confirmation(action, interaction.guild_id, interaction.user.id, yes_label),
                   ephemeral=True)
 
@@ -107,6 +110,6 @@ def confirmation(action: str, guild_id: int, user_id: int, yes_label: str) -> di
     view = discord.ui.View(timeout=None)
     view.add_item(ConfirmButton(action, "yes", guild_id, user_id, until, yes_label,
                                 discord.ButtonStyle.danger))
-    view.add_item(ConfirmButton(action, "no", guild_id, user_id, until, "Cancel",
+    view.add_item(ConfirmButton(action, "no", guild_id, user_id, until, _("Cancel"),
                                 discord.ButtonStyle.secondary))
     return view

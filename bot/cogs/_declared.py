@@ -12,6 +12,8 @@ from typing import Any
 
 from discord import AppCommandOptionType, app_commands
 
+from bot.i18n import _, current
+from bot.i18n.commands import lookup
 from bot.reply import HookInteraction, Refusal
 
 _NUMBERS = (AppCommandOptionType.integer, AppCommandOptionType.number)
@@ -29,25 +31,34 @@ def _guild_only(command: app_commands.Command[Any, Any, Any]) -> bool:
     return False
 
 
+def _tree_text(context: str, message: str) -> str:
+    """An option's name or a choice as the member's client shows it (the command tree's
+    catalogue), so a refusal names what they see."""
+    lang = current()
+    return message if lang.is_default else lookup(lang.code, context, message) or message
+
+
 def problem(param: app_commands.Parameter, value: Any) -> str | None:
     """Why ``value`` breaks what ``param`` declares, or None when it keeps to it."""
-    name = param.display_name
+    name = _tree_text("name", param.display_name)
     lo, hi = param.min_value, param.max_value
     if param.type in _NUMBERS:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"`{name}` must be a number."
+            return _("`{name}` must be a number.", name=name)
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            return f"`{name}` must be between {lo:,} and {hi:,}."
+            return _("`{name}` must be between {low} and {high}.", name=name,
+                     low=f"{lo:,}", high=f"{hi:,}")
     elif param.type is AppCommandOptionType.string:
         if not isinstance(value, str):
-            return f"`{name}` must be text."
+            return _("`{name}` must be text.", name=name)
         if (lo is not None and len(value) < lo) or (hi is not None and len(value) > hi):
-            return f"`{name}` must be {lo}–{hi} characters long."
+            return _("`{name}` must be {low}–{high} characters long.", name=name, low=lo,
+                     high=hi)
     if param.choices and not param.autocomplete:
         allowed = [c.value for c in param.choices]
         if value not in allowed:
-            names = ", ".join(c.name for c in param.choices)
-            return f"`{name}` must be one of: {names}."
+            names = ", ".join(_tree_text("choice", c.name) for c in param.choices)
+            return _("`{name}` must be one of: {choices}.", name=name, choices=names)
     return None
 
 
@@ -66,8 +77,9 @@ def recheck(interaction: HookInteraction) -> None:
     for param in command.parameters:
         if param.display_name not in namespace:
             if param.required:
-                raise Refusal(f"`{param.display_name}` is required. Nothing was changed.")
+                raise Refusal(_("`{name}` is required. Nothing was changed.",
+                                name=_tree_text("name", param.display_name)))
             continue
         reason = problem(param, namespace[param.display_name])
         if reason is not None:
-            raise Refusal(f"{reason} Nothing was changed.")
+            raise Refusal(_("{reason} Nothing was changed.", reason=reason))

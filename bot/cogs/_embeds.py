@@ -8,6 +8,8 @@ from enum import IntEnum
 
 import discord.utils
 
+from bot.i18n import ngettext
+
 
 class EmbedColour(IntEnum):
     INFO = 0x5865F2
@@ -49,6 +51,11 @@ def user_text(text: str, limit: int = 100) -> str:
     cleaned = "".join(ch for ch in text if ch.isprintable() or ch == " ")
     cleaned = discord.utils.escape_mentions(discord.utils.escape_markdown(cleaned))
     return truncate(cleaned, limit)
+
+
+def answer_count(n: int) -> str:
+    """"1 answer", "2 answers" (답변 2개) in the current language."""
+    return ngettext("{n} answer", "{n} answers", n)
 
 
 def plural(n: int, word: str) -> str:

@@ -16,7 +16,7 @@ from bot.cogs._embeds import EmbedColour, bounded_join, truncate
 from bot.cogs._retry import send_with_retries, with_retries
 from bot.cogs.quiz.views import LETTERS, AnswerButton, option_label
 from bot.facts.format import num
-from bot.i18n import DEFAULT, Lang, _, lang_for, ngettext, speaking
+from bot.i18n import DEFAULT, Lang, _, current, lang_for, ngettext, speaking
 from bot.quiz import daily, scoring
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def daily_title(question: daily.DailyQuestion) -> str:
-    return _("Question of the day · {day}", day=question.day.isoformat())
+    return _("Question of the day · {day}", day=current().data_date(question.day.isoformat()))
 
 
 def daily_embed(question: daily.DailyQuestion) -> discord.Embed:

@@ -4,6 +4,7 @@ sees a command in Discord's settings."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import discord
@@ -14,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.cogs import _confirm, _rewards
 from bot.cogs._audit import actor
 from bot.cogs._declared import recheck
-from bot.cogs._embeds import EmbedColour, plural, truncate, user_text
+from bot.cogs._embeds import EmbedColour, answer_count, truncate, user_text
 from bot.facts.format import num
-from bot.i18n import _
+from bot.i18n import _, current, pgettext
 from bot.quiz import admin, config, daily, rewards
 from bot.quiz.config import QuizConfig
 from bot.reply import HookInteraction, Interaction, respond, send_ephemeral
@@ -31,28 +32,69 @@ LANGUAGE_CHOICES = [app_commands.Choice(name="The server's language (Discord set
                                         value="auto"),
                     app_commands.Choice(name="한국어 (Korean)", value="ko"),
                     app_commands.Choice(name="English", value="en")]
-LANGUAGE_NAMES = {c.value: c.name for c in LANGUAGE_CHOICES}
+
+
+def language_name(value: str) -> str:
+    """The ``language`` setting as the settings embed shows it (the choice's English name)."""
+    names = {"auto": pgettext("language", "The server's language (Discord setting)"),
+             "ko": pgettext("language", "한국어 (Korean)"),
+             "en": pgettext("language", "English")}
+    return names.get(value, value)
+
+
+def period_name(period: str) -> str:
+    """A reward's period as stored ("all-time", "month"), in the current language."""
+    names = {"all-time": pgettext("period", "all-time"), "month": pgettext("period", "month")}
+    return names.get(period, period)
+
+
+def daily_status(status: str) -> str:
+    names = {"claimed": pgettext("daily", "claimed"), "open": pgettext("daily", "open"),
+             "closed": pgettext("daily", "closed"), "failed": pgettext("daily", "failed")}
+    return names.get(status, status)
+
+
+# The reasons the bot writes when it turns the question of the day off (bot.quiz.daily).
+# They are stored in English, the audit log's language; shown, they are said again in the
+# current language. Discord's own error text inside them stays as Discord wrote it.
+_OFF_BY = re.compile(r"turned off by (<@\d+>)")
+_OFF_LOST = re.compile(r"the bot could not (post|reveal) in (<#\d+>) \((.*)\); set the "
+                       r"schedule again with /quizadmin daily set", re.S)
+
+
+def off_reason_text(reason: str) -> str:
+    if match := _OFF_BY.fullmatch(reason):
+        return _("turned off by {member}", member=match[1])
+    if match := _OFF_LOST.fullmatch(reason):
+        if match[1] == "post":
+            return _("the bot could not post in {channel} ({error}); set the schedule again "
+                     "with /quizadmin daily set", channel=match[2], error=match[3])
+        return _("the bot could not reveal in {channel} ({error}); set the schedule again "
+                 "with /quizadmin daily set", channel=match[2], error=match[3])
+    return reason
 
 
 def settings_embed(cfg: QuizConfig, rules: config.ChannelRules, title: str) -> discord.Embed:
     embed = discord.Embed(title=title, colour=EmbedColour.QUIZ)
-    embed.add_field(name="Time per question", value=f"{cfg.time_limit} seconds")
-    embed.add_field(name="Questions per round", value=str(cfg.default_questions))
-    embed.add_field(name="Topics", value=" and ".join(cfg.allowed_topics))
-    embed.add_field(name="Pictures in reveals", value="on" if cfg.reveal_pictures else "off")
-    embed.add_field(name="Reveal time", value=f"{cfg.reveal_time} seconds before the next "
-                                              "question")
-    embed.add_field(name="Lead-in", value=f"{cfg.lead_in} seconds before the first question")
+    embed.add_field(name=_("Time per question"), value=_("{n} seconds", n=num(cfg.time_limit)))
+    embed.add_field(name=_("Questions per round"), value=num(cfg.default_questions))
+    embed.add_field(name=_("Topics"), value=config.topic_words(cfg.allowed_topics))
+    embed.add_field(name=_("Pictures in reveals"), value=_("on") if cfg.reveal_pictures
+                    else _("off"))
+    embed.add_field(name=_("Reveal time"), value=_("{n} seconds before the next question",
+                                                   n=num(cfg.reveal_time)))
+    embed.add_field(name=_("Lead-in"), value=_("{n} seconds before the first question",
+                                               n=num(cfg.lead_in)))
     embed.add_field(name=_("50/50"), value=_("on, {n} per member per round",
                                              n=cfg.fifty_fifty_per_round)
                     if cfg.fifty_fifty else _("off"))
     embed.add_field(name=_("Reward roles"), value=_("taken back below the threshold")
                     if cfg.rewards_remove_below else _("kept once earned"))
-    embed.add_field(name="Language of rounds", value=LANGUAGE_NAMES.get(cfg.language,
-                                                                        cfg.language))
-    allowed = ", ".join(f"<#{c}>" for c in rules.allowed) or "every channel"
-    denied = ", ".join(f"<#{c}>" for c in rules.denied) or "none"
-    embed.add_field(name="Quiz channels", value=f"Allowed: {allowed}\nDenied: {denied}",
+    embed.add_field(name=_("Language of rounds"), value=language_name(cfg.language))
+    allowed = ", ".join(f"<#{c}>" for c in rules.allowed) or _("every channel")
+    denied = ", ".join(f"<#{c}>" for c in rules.denied) or _("none")
+    embed.add_field(name=_("Quiz channels"), value=_("Allowed: {allowed}\nDenied: {denied}",
+                                                     allowed=allowed, denied=denied),
                     inline=False)
     return embed
 
@@ -97,7 +139,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
 
     @settings.command(name="show", description="Show the quiz settings")
     async def settings_show(self, interaction: Interaction) -> None:
-        await self._show(interaction, "Quiz settings")
+        await self._show(interaction, _("Quiz settings"))
 
     @settings.command(name="set", description="Change the quiz settings")
     @app_commands.describe(time_limit="Seconds per question (10–60)",
@@ -129,7 +171,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         if all(v is None for v in (time_limit, questions, topics, pictures, reveal_time,
                                    lead_in, fifty_fifty, fifty_fifty_per_round,
                                    rewards_remove_below, language)):
-            await send_ephemeral(interaction, "Nothing to change: give at least one setting.")
+            await send_ephemeral(interaction, _("Nothing to change: give at least one "
+                                                "setting."))
             return
         cfg = await config.get_config(self.engine, interaction.guild_id)
         new = QuizConfig(
@@ -148,11 +191,11 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         try:
             new.check()  # again on our side: Discord's ranges are the client's promise only
         except config.OutOfBounds as exc:
-            await send_ephemeral(interaction, f"Not saved: {exc}.")
+            await send_ephemeral(interaction, _("Not saved: {reason}.", reason=exc))
             return
         await config.save_config(self.engine, interaction.guild_id, new)
         await admin.record(self.engine, actor(interaction), "settings.set", f"{cfg} -> {new}")
-        await self._show(interaction, "Quiz settings saved")
+        await self._show(interaction, _("Quiz settings saved"))
 
     async def _rule(self, interaction: Interaction, channel: discord.abc.GuildChannel,
                     allowed: bool) -> None:
@@ -161,8 +204,8 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                                       interaction.user.id)
         await admin.record(self.engine, actor(interaction),
                            "channel.allow" if allowed else "channel.deny", f"channel={channel.id}")
-        await self._show(interaction, f"Quizzes {'allowed' if allowed else 'denied'} in "
-                                      f"#{channel.name}")
+        await self._show(interaction, _("Quizzes allowed in #{channel}", channel=channel.name)
+                         if allowed else _("Quizzes denied in #{channel}", channel=channel.name))
 
     @channel.command(name="allow", description="Allow quizzes in a channel (once any channel "
                                                "is allowed, only allowed channels host rounds)")
@@ -177,20 +220,21 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
 
     @channel.command(name="list", description="Where quizzes may run")
     async def channel_list(self, interaction: Interaction) -> None:
-        await self._show(interaction, "Quiz channels")
+        await self._show(interaction, _("Quiz channels"))
 
     @board.command(name="reset", description="Reset this server's leaderboard (asks first)")
     async def board_reset(self, interaction: Interaction) -> None:
-        await _confirm.ask_to_confirm(interaction, "reset", "Reset this server's leaderboard? "
-                                      "Every finished round's points and all point adjustments "
-                                      "are deleted.", "Reset the leaderboard")
+        await _confirm.ask_to_confirm(interaction, "reset", _(
+            "Reset this server's leaderboard? Every finished round's points and all point "
+            "adjustments are deleted."), _("Reset the leaderboard"))
 
     @board.command(name="remove", description="Remove a member from the leaderboard")
     async def board_remove(self, interaction: Interaction, member: discord.User) -> None:
         assert interaction.guild_id is not None
         removed = await admin.remove_member(self.engine, actor(interaction), member.id)
-        await send_ephemeral(interaction, f"Removed <@{member.id}> from the leaderboard "
-                                          f"({plural(removed, 'answer')} deleted).")
+        await send_ephemeral(interaction, _("Removed {member} from the leaderboard ({answers} "
+                                            "deleted).", member=f"<@{member.id}>",
+                                            answers=answer_count(removed)))
 
     @points.command(name="adjust", description="Add or take points, with a reason")
     @app_commands.describe(amount="Points to add (negative to take)", reason="Why (shown in "
@@ -201,15 +245,16 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                             reason: app_commands.Range[str, 1, 200]) -> None:
         assert interaction.guild_id is not None
         if amount == 0:
-            await send_ephemeral(interaction, "An adjustment of 0 points changes nothing.")
+            await send_ephemeral(interaction, _("An adjustment of 0 points changes nothing."))
             return
         clean = user_text(reason.strip(), 200)
         if not clean:
-            await send_ephemeral(interaction, "Give a reason; it is shown in /quiz stats.")
+            await send_ephemeral(interaction, _("Give a reason; it is shown in /quiz stats."))
             return
         await admin.adjust_points(self.engine, actor(interaction), member.id, amount, clean)
-        await send_ephemeral(interaction, f"{num(amount, sign=True)} points for "
-                                          f"<@{member.id}>: {clean}")
+        await send_ephemeral(interaction, _("{amount} points for {member}: {reason}",
+                                            amount=num(amount, sign=True),
+                                            member=f"<@{member.id}>", reason=clean))
 
 
     @daily_group.command(name="set", description="Post a question every day at a UTC time")
@@ -257,17 +302,19 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
             embed.add_field(name=_("Status"), value=_("on") if schedule.enabled else _("off"))
             embed.add_field(name=_("Channel"), value=f"<#{schedule.channel_id}>")
             embed.add_field(name=_("Time"), value=_("{time} UTC", time=schedule.post_time))
-            embed.add_field(name=_("Topic"), value=schedule.topic)
+            embed.add_field(name=_("Topic"), value=config.topic_word(schedule.topic))
             embed.add_field(name=_("Open for"), value=_("{hours} hours",
                                                         hours=schedule.open_hours))
             if not schedule.enabled and schedule.off_reason:
                 # Written by the bot (a moderator's mention, Discord's error), never by a member.
-                embed.add_field(name=_("Turned off"), value=truncate(schedule.off_reason, 1024),
+                embed.add_field(name=_("Turned off"),
+                                value=truncate(off_reason_text(schedule.off_reason), 1024),
                                 inline=False)
             posts = await daily.recent_posts(self.engine, interaction.guild_id)
             if posts:
                 embed.add_field(name=_("Recent days"), value="\n".join(
-                    f"{p.day.isoformat()} · {p.status}" + (_(" (late)") if p.late else "")
+                    f"{current().data_date(p.day.isoformat())} · {daily_status(p.status)}"
+                    + (_(" (late)") if p.late else "")
                     for p in posts), inline=False)
         await respond(interaction, embed=embed, ephemeral=True)
 
@@ -278,9 +325,10 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
                                             action="privacy.forget", everything=True)
         assert interaction.guild_id is not None
         await self.bot.services.quiz.forget_member(interaction.guild_id, member.id)
-        await send_ephemeral(interaction, f"Deleted the quiz data of <@{member.id}> on this "
-                                          f"server ({plural(removed, 'answer')}, their points, "
-                                          "stats and name).")
+        await send_ephemeral(interaction, _("Deleted the quiz data of {member} on this server "
+                                            "({answers}, their points, stats and name).",
+                                            member=f"<@{member.id}>",
+                                            answers=answer_count(removed)))
 
     @rewards_group.command(name="add", description="Give a role to members reaching a number "
                                                    "of points")
@@ -314,7 +362,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         await rewards.add(self.engine, actor(interaction), role.id, points, chosen)
         await send_ephemeral(interaction, _("Saved: members reaching {points} points ({period}) "
                                             "earn {role}.", points=num(points),
-                                            period=chosen, role=role.mention))
+                                            period=period_name(chosen), role=role.mention))
 
     @rewards_group.command(name="remove", description="Stop giving a reward role")
     async def rewards_remove(self, interaction: Interaction, role: discord.Role) -> None:
@@ -331,7 +379,7 @@ class QuizAdmin(commands.GroupCog, group_name="quizadmin",
         assert interaction.guild_id is not None
         found = await rewards.rewards(self.engine, interaction.guild_id)
         lines = [_("<@&{role}> at {points} points ({period})", role=r.role_id,
-                   points=num(r.points), period=r.period) for r in found]
+                   points=num(r.points), period=period_name(r.period)) for r in found]
         await send_ephemeral(interaction, "\n".join(lines) or _("No reward roles yet."))
 
     @commands.Cog.listener()
@@ -347,8 +395,8 @@ async def _reset(interaction: Interaction) -> str:
     # Reward roles go with the points that earned them.
     taken = await rewards.reset(interaction.client.services.engine, interaction.guild_id)
     await _rewards.take(interaction.client, interaction.guild_id, taken, "quiz leaderboard reset")
-    return (f"The leaderboard was reset: {plural(removed, 'answer')} and all point adjustments "
-            "were removed. (Answers in a round still running count when it ends.)")
+    return _("The leaderboard was reset: {answers} and all point adjustments were removed. "
+             "(Answers in a round still running count when it ends.)", answers=answer_count(removed))
 
 
 async def setup(bot: FactQuiz) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.db.dialect import utcnow
+from bot.i18n import _
 from bot.quiz import totals
 from bot.quiz.models import (
     Answer,
@@ -117,7 +118,8 @@ async def adjust_points(engine: AsyncEngine, actor: Actor, user_id: int, amount:
                         reason: str) -> None:
     if not -ADJUST_LIMIT <= amount <= ADJUST_LIMIT:
         # The command declares this range, and re-checks it; the core keeps it for any caller.
-        raise ValueError(f"an adjustment is at most ±{ADJUST_LIMIT:,} points (got {amount})")
+        raise ValueError(_("an adjustment is at most ±{limit} points (got {amount})",
+                           limit=f"{ADJUST_LIMIT:,}", amount=amount))
     now = utcnow()
     async with engine.begin() as conn:
         await conn.execute(insert(PointsAdjustment).values(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db.dialect import insert, utcnow
+from bot.i18n import _, pgettext
 from bot.quiz.models import ChannelRule, GuildSettings
 
 TOPIC_SETS = {"both": ("defectors", "recognition"), "defectors": ("defectors",),
@@ -25,6 +26,33 @@ BOUNDS = {"time_limit": (10, 60), "default_questions": (5, 20), "reveal_time": (
 
 class OutOfBounds(ValueError):
     pass
+
+
+def setting_name(name: str) -> str:
+    """A number setting as a refusal names it ("time limit"; 문제당 시간 in Korean)."""
+    names = {"time_limit": pgettext("setting", "time limit"),
+             "default_questions": pgettext("setting", "default questions"),
+             "reveal_time": pgettext("setting", "reveal time"),
+             "lead_in": pgettext("setting", "lead in"),
+             "fifty_fifty_per_round": pgettext("setting", "fifty fifty per round")}
+    return names.get(name, name.replace("_", " "))
+
+
+def topic_word(topic: str) -> str:
+    """A topic value as settings and refusals show it: the value itself in English (what
+    moderators have always seen), the story's name in other languages."""
+    words = {"defectors": pgettext("topic", "defectors"),
+             "recognition": pgettext("topic", "recognition"),
+             "mixed": pgettext("topic", "mixed")}
+    return words.get(topic, topic)
+
+
+def topic_words(topics: tuple[str, ...]) -> str:
+    """"defectors and recognition" (탈북민 입국·국가 승인): at most two topics exist."""
+    words = [topic_word(t) for t in topics]
+    if len(words) < 2:
+        return "".join(words)
+    return _("{first} and {second}", first=", ".join(words[:-1]), second=words[-1])
 
 
 @dataclass(frozen=True)
@@ -51,10 +79,12 @@ class QuizConfig:
         for name, (low, high) in BOUNDS.items():
             value = getattr(self, name)
             if not low <= value <= high:
-                raise OutOfBounds(f"{name.replace('_', ' ')} must be {low}–{high} (got {value})")
+                raise OutOfBounds(_("{setting} must be {low}–{high} (got {value})",
+                                    setting=setting_name(name), low=low, high=high,
+                                    value=value))
         if self.language not in LANGUAGES:
-            raise OutOfBounds(f"language must be one of {', '.join(LANGUAGES)} "
-                              f"(got {self.language})")
+            raise OutOfBounds(_("language must be one of {choices} (got {value})",
+                                choices=", ".join(LANGUAGES), value=self.language))
 
     def topic_allowed(self, topic: str) -> bool:
         wanted = ("defectors", "recognition") if topic == "mixed" else (topic,)

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.i18n import _
 from bot.quiz import totals
 from bot.quiz.admin import Actor, record
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
@@ -81,7 +82,8 @@ def parse_time(text: str) -> str:
     """"9:05" → "09:05"; ValueError unless a 24-hour UTC time."""
     match = _TIME.match(text.strip())
     if match is None:
-        raise ValueError(f"{text!r} is not a time as HH:MM (24-hour, UTC)")
+        # Shown to the moderator who typed it: in their language (set by the Discord layer).
+        raise ValueError(_("{text} is not a time as HH:MM (24-hour, UTC)", text=repr(text)))
     return f"{int(match[1]):02d}:{match[2]}"
 
 
@@ -188,9 +190,10 @@ async def set_schedule(engine: AsyncEngine, actor: Actor, *, channel_id: int, po
                        now: dt.datetime) -> Schedule:
     post_time = parse_time(post_time)
     if not OPEN_HOURS[0] <= open_hours <= OPEN_HOURS[1]:
-        raise ValueError(f"open_hours must be {OPEN_HOURS[0]}–{OPEN_HOURS[1]}")
+        raise ValueError(_("open_hours must be {low}–{high}", low=OPEN_HOURS[0],
+                           high=OPEN_HOURS[1]))
     if topic not in TOPICS:
-        raise ValueError(f"unknown topic {topic!r}")
+        raise ValueError(_("unknown topic {topic}", topic=repr(topic)))
     values = dict(channel_id=channel_id, post_time=post_time, topic=topic,
                   open_hours=open_hours, enabled=True, since=now, moderator_id=actor.user_id,
                   updated_at=now, off_reason=None)
@@ -473,7 +476,7 @@ class DailyScheduler:
             await conn.execute(update(QuizRound).where(_round_pk == round_id).values(
                 status=RoundStatus.FINISHED, ended_at=now, end_reason="finished"))
             await totals.tally(conn, round_id)
-            streaks = await self._streaks(conn, guild_id, day, [u for u, _, _ in right])
+            streaks = await self._streaks(conn, guild_id, day, [u for u, _right, _points in right])
         daily = DailyQuestion(post_id, guild_id, int(post.channel_id), day, round_id, question,
                               totals.utc(post.due_at), totals.utc(post.posted_at or post.due_at),
                               totals.utc(post.closes_at), bool(post.late),

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.facts.records import Facts
+from bot.i18n import _
 from bot.metrics import Metrics
 from bot.quiz import config as cfg
 from bot.quiz import lifelines, totals
@@ -142,24 +143,28 @@ class QuizService:
                     difficulty: str | None, questions: int | None,
                     presenter: Callable[[RoundInfo], Presenter]) -> Started | AlreadyRunning | Refused:
         if not self.accepting:
-            return Refused("The bot is restarting; start the round again in a minute.")
+            # The service's refusals are in the current language: the member's, set by the
+            # Discord layer for the interaction that asked (the core never sees discord).
+            return Refused(_("The bot is restarting; start the round again in a minute."))
         config = await cfg.get_config(self.engine, guild_id)
         rules = await cfg.channel_rules(self.engine, guild_id)
         if not rules.permits(channel_id):
             where = ", ".join(f"<#{c}>" for c in rules.allowed)
-            return Refused("Quizzes are not allowed in this channel"
-                           + (f"; try {where}." if where else "."))
+            return Refused(_("Quizzes are not allowed in this channel; try {channels}.",
+                             channels=where) if where else
+                           _("Quizzes are not allowed in this channel."))
         topic = topic or config.default_topic
         if not config.topic_allowed(topic):
-            allowed = " and ".join(config.allowed_topics)
-            return Refused(f"This server's moderators allow quiz questions on {allowed} only.")
+            return Refused(_("This server's moderators allow quiz questions on {topics} only.",
+                             topics=cfg.topic_words(config.allowed_topics)))
         async with self.engine.connect() as conn:
             mine = len((await conn.execute(select(_ROUND_ID).where(
                 col(QuizRound.starter_id) == starter_id,
                 col(QuizRound.status) == RoundStatus.RUNNING))).all())
         if mine >= MAX_ROUNDS_PER_MEMBER:
-            return Refused(f"You already have {mine} quiz rounds running (the limit is "
-                           f"{MAX_ROUNDS_PER_MEMBER}); let one finish or `/quiz stop` it first.")
+            return Refused(_("You already have {mine} quiz rounds running (the limit is "
+                             "{limit}); let one finish or `/quiz stop` it first.",
+                             mine=mine, limit=MAX_ROUNDS_PER_MEMBER))
         count = questions or config.default_questions
         seed = secrets.randbits(62)
         now = self.clock.now()
@@ -208,7 +213,7 @@ class QuizService:
                 select(_ROUND_ID, col(QuizRound.start_message_id)).where(
                     col(QuizRound.active_channel_id) == channel_id))).first()
         if row is None:  # it ended between our insert and this read
-            return Refused("A round just ended here; start again.")
+            return Refused(_("A round just ended here; start again."))
         return AlreadyRunning(int(row[0]), channel_id, row[1])
 
     async def set_start_message(self, round_id: int, message_id: int) -> None:

@@ -42,3 +42,20 @@ def test_the_interaction_carries_the_locales(env: dict[str, str]) -> None:
     assert body["data"]["embeds"][0]["title"] == "2012: 1,502 North Koreans arrived in South Korea"
     refused = ask(env, "--locale", "ko", "--guild-locale", "en-US", "/defectors year:1990")
     assert "1990년 수치는 없습니다." in refused.stdout  # private: the member's language
+
+
+def test_a_moderator_asks_in_korean(env: dict[str, str]) -> None:
+    """``ask --locale ko --as NAME --as-moderator``: the moderator tools answer in Korean."""
+    from tests.i18n.english import english_words
+
+    proc = ask(env, "--locale", "ko", "--as", "alice", "--as-moderator",
+               "/quizadmin settings show")
+    assert proc.returncode == 0, proc.stderr
+    assert "퀴즈 설정" in proc.stdout
+    assert "문제당 시간" in proc.stdout
+    refused = ask(env, "--locale", "ko", "--as", "bob", "/quizadmin settings show")
+    assert refused.returncode == 2  # Discord's client hides /quizadmin from bob
+    shown = ask(env, "--locale", "ko", "--as", "alice", "--as-moderator",
+                "/quizadmin points adjust member:alice amount:0 reason:x")
+    assert "0점 조정은 아무것도 바꾸지 않습니다." in shown.stdout
+    assert not english_words(shown.stdout.split("\n", 1)[-1], "alice Alice x")

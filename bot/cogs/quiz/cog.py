@@ -15,11 +15,11 @@ from discord.ext import commands
 from bot.cogs import _confirm
 from bot.cogs._audit import actor
 from bot.cogs._declared import recheck
-from bot.cogs._embeds import EmbedColour, plural
+from bot.cogs._embeds import EmbedColour, answer_count
 from bot.cogs.quiz import views
 from bot.cogs.quiz.presenter import DiscordPresenter
 from bot.facts.format import num
-from bot.i18n import Lang, _, lang_for, speaking
+from bot.i18n import Lang, _, current, lang_for, ngettext, speaking
 from bot.quiz import admin, config, leaderboard, privacy
 from bot.quiz.questions import localize
 from bot.quiz.service import (
@@ -131,7 +131,8 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
             difficulty=difficulty.value if difficulty else None, questions=questions,
             presenter=lambda info: DiscordPresenter(self.bot, info, lang))
         if isinstance(result, Refused):
-            await send_ephemeral(interaction, result.reason)  # the service's, in English
+            # The service wrote it in the member's language (the interaction's current one).
+            await send_ephemeral(interaction, result.reason)
             return
         if isinstance(result, AlreadyRunning):
             url = jump_url(interaction.guild_id, result.channel_id, result.start_message_id)
@@ -182,28 +183,16 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
         target = member or interaction.user
         stats = await leaderboard.player_stats(self.bot.services.engine, interaction.guild_id,
                                                target.id)
-        embed = discord.Embed(title="Quiz statistics", description=f"<@{target.id}>",
-                              colour=EmbedColour.QUIZ)
-        embed.add_field(name="Answered", value=num(stats.answered))
-        embed.add_field(name="Correct", value=num(stats.correct))
-        embed.add_field(name="Accuracy", value=f"{100 * stats.accuracy:.0f}%"
-                        if stats.answered else "—")
-        embed.add_field(name="Points", value=num(stats.points))
-        embed.add_field(name="Current streak", value=num(stats.current_streak))
-        embed.add_field(name="Best streak", value=num(stats.best_streak))
-        if stats.adjustments:
-            lines = [f"{num(a.amount, sign=True)} — {a.reason} (by <@{a.moderator_id}>, "
-                     f"{a.created_at:%Y-%m-%d})" for a in stats.adjustments[:5]]
-            embed.add_field(name="Adjustments by moderators", value="\n".join(lines)[:1024],
-                            inline=False)
+        with speaking(server_lang(interaction)):  # public: the server's language
+            embed = stats_embed(target.id, stats)
         await respond(interaction, embed=embed)
 
     @app_commands.command(name="forget-me", description="Delete your quiz answers, points and "
                                                         "stats on this server")
     async def forget_me(self, interaction: Interaction) -> None:
-        await _confirm.ask_to_confirm(interaction, "forgetme", "Delete all your quiz answers, "
-                                      "points and statistics on this server?",
-                                      "Delete my quiz data")
+        await _confirm.ask_to_confirm(interaction, "forgetme", _(
+            "Delete all your quiz answers, points and statistics on this server?"),
+            _("Delete my quiz data"))
 
     @app_commands.command(name="my-data", description="Get a copy of everything the quiz "
                                                       "stores about you on this server")
@@ -214,12 +203,15 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="Quiz rounds 
         raw = json.dumps(data, indent=2, ensure_ascii=False).encode()
         file = discord.File(io.BytesIO(raw), filename=f"factquiz-my-data-"
                                                       f"{interaction.guild_id}.json")
-        await respond(interaction, f"Everything the quiz stores about you on this server: "
-                                   f"{plural(len(data['answers']), 'answer')}, your name, "
-                                   f"{plural(len(data['point_adjustments']), 'adjustment')} "
-                                   f"and {plural(len(data['audit_entries']), 'audit record')}. "
-                                   "`/quiz forget-me` deletes it; see PRIVACY.md.",
-                      ephemeral=True, file=file)
+        await respond(interaction, _(
+            "Everything the quiz stores about you on this server: {answers}, your name, "
+            "{adjustments} and {audit}. `/quiz forget-me` deletes it; see PRIVACY.md.",
+            answers=answer_count(len(data["answers"])),
+            adjustments=ngettext("{n} adjustment", "{n} adjustments",
+                                 len(data["point_adjustments"])),
+            audit=ngettext("{n} audit record", "{n} audit records",
+                           len(data["audit_entries"]))),
+            ephemeral=True, file=file)
 
 
 async def forget_confirmed(interaction: Interaction) -> str:
@@ -230,5 +222,27 @@ async def forget_confirmed(interaction: Interaction) -> str:
                                         everything=True)
     if interaction.guild_id is not None:  # a running round forgets them too
         await services.quiz.forget_member(interaction.guild_id, interaction.user.id)
-    return (f"Done: your quiz data on this server ({plural(removed, 'answer')}, your points and "
-            "stats) was deleted.")
+    return _("Done: your quiz data on this server ({answers}, your points and stats) was "
+             "deleted.", answers=answer_count(removed))
+
+
+def stats_embed(user_id: int, stats: leaderboard.PlayerStats) -> discord.Embed:
+    embed = discord.Embed(title=_("Quiz statistics"), description=f"<@{user_id}>",
+                          colour=EmbedColour.QUIZ)
+    embed.add_field(name=_("Answered"), value=num(stats.answered))
+    embed.add_field(name=_("Correct"), value=num(stats.correct))
+    embed.add_field(name=_("Accuracy"), value=f"{100 * stats.accuracy:.0f}%"
+                    if stats.answered else "—")
+    embed.add_field(name=_("Points"), value=num(stats.points))
+    embed.add_field(name=_("Current streak"), value=num(stats.current_streak))
+    embed.add_field(name=_("Best streak"), value=num(stats.best_streak))
+    if stats.adjustments:
+        # The reason is the moderator's own words, shown as typed.
+        lines = [_("{amount} — {reason} (by {moderator}, {date})",
+                   amount=num(a.amount, sign=True), reason=a.reason,
+                   moderator=f"<@{a.moderator_id}>",
+                   date=current().data_date(a.created_at.date().isoformat()))
+                 for a in stats.adjustments[:5]]
+        embed.add_field(name=_("Adjustments by moderators"), value="\n".join(lines)[:1024],
+                        inline=False)
+    return embed
