@@ -103,8 +103,11 @@ async def click_phase(local: LocalDiscord, bot_pid: int, targets: dict[int, dict
         delay = started + spread * n / len(clicks) - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        option = random.randrange(len(buttons(message)))
-        sent.append(await local.click(message, index=option, user=member, wait=False))
+        # An answer button, never the 50/50 beside them (custom_id quiz5050:…).
+        answers = [n for n, b in enumerate(buttons(message))
+                   if not b["custom_id"].startswith("quiz5050:")]
+        sent.append(await local.click(message, index=random.choice(answers), user=member,
+                                      wait=False))
     await settle(sent)
     phase.exchanges += sent
     phase.bot_cpu += cpu_seconds(bot_pid) - cpu_before[0]
@@ -122,7 +125,7 @@ async def profiled(pid: int, out: Path | None) -> AsyncIterator[None]:
         return
     spy = await asyncio.create_subprocess_exec(
         str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--rate",
-        "250", "--format", "raw", "--output", str(out),
+        "250", "--gil", "--format", "raw", "--output", str(out),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     await asyncio.sleep(1.0)  # attached
     try:
@@ -159,11 +162,13 @@ async def main(rounds: int, players: int, questions: int, time_limit: int, sprea
                 assert posted.message is not None, posted.content
                 floors[c.id] = posted.message
         starts: list[Exchange] = []
+        # One host per channel: a member may run only a couple of rounds at once.
+        hosts = {c.id: local.member(f"host{i}") for i, c in enumerate(channels)}
         # Rounds start over a few seconds, not all at once; the first alone, as its question
         # pool is built cold (that start can block the loop for a second on a busy machine).
         for lo, hi in [(0, 1), *((c, c + 10) for c in range(1, rounds, 10))]:
             batch = [await local.invoke(f"/quiz start questions:{max(questions, 5)}",
-                                        user=members[0], channel=c, wait=False)
+                                        user=hosts[c.id], channel=c, wait=False)
                      for c in channels[lo:hi]]
             # A start answered after 3 s on a busy machine still starts its round (its
             # question is awaited below): counted, not fatal.

@@ -5,7 +5,11 @@ makes a second answer impossible even across processes, and the points are colum
 same row, so they are committed with it or not at all. Clicks that arrive while a transaction
 is running are gathered into the next one (group commit): under a burst of thousands of
 clicks the database sees a few dozen transactions instead of thousands, and at low load
-nothing waits at all.
+nothing waits at all. While clicks keep coming (the last batch was written moments ago) the
+writer lingers a few milliseconds before taking the next batch, as a Kafka producer's
+``linger.ms`` does: a transaction costs the bot about as much CPU for one row as for fifty, so
+under a sustained stream (a thousand clicks a second, spread out) this is what keeps the
+batches full instead of one or two rows each.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,6 +29,8 @@ from bot.quiz.models import Answer, Player
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
+LINGER = 0.015  # seconds a busy writer waits to fill its next batch (one receipt's delay)
+BUSY = 0.1  # the last batch was written less than this ago: clicks are streaming in
 
 
 @dataclass
@@ -53,6 +60,8 @@ class AnswerWriter:
         self._queue: asyncio.Queue[NewAnswer | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
+        self.lingered = 0  # batches that waited for company
+        self._last_write = float("-inf")
 
     async def submit(self, answer: NewAnswer) -> bool:
         """Write ``answer``; True if it was recorded, False if that user had already answered
@@ -68,6 +77,9 @@ class AnswerWriter:
             first = await self._queue.get()
             if first is None:
                 return
+            if self._queue.empty() and time.monotonic() - self._last_write < BUSY:
+                self.lingered += 1
+                await asyncio.sleep(LINGER)
             batch = [first]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 item = self._queue.get_nowait()
@@ -84,6 +96,8 @@ class AnswerWriter:
                     if not item.done.done():
                         item.done.set_exception(exc)
                 continue
+            finally:
+                self._last_write = time.monotonic()
             for item in batch:
                 if not item.done.done():
                     item.done.set_result(item.key in inserted)
