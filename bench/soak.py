@@ -11,6 +11,13 @@ RSS is the bot process's resident memory, sampled every 10 s; ``rss_start_mb`` i
 the warm-up (imports, caches, the first pictures) is over. Loop lag is the bot's own
 ``factquiz_event_loop_lag_seconds`` histogram over the measured period.
 
+The render worker (the bot's child processes: matplotlib lives there, not in the bot) is
+sampled alongside and reported on its own line. After the soak, a **flood**: one server asks
+``FLOOD`` charts of distinct spans at once (each a real render in the worker) while another
+server plays a round whose ``FLOOD_PLAYERS`` members click throughout; the flood line gives
+those clicks' ack latency (INTERACTION_CREATE sent → "locked in" received), so renders are
+seen not to reach click handling.
+
 Last line, exactly: ``interactions=… errors=… rss_start_mb=… rss_end_mb=… loop_lag_p99_ms=…``
 """
 
@@ -24,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import bot_subprocess, histogram_quantile, lag_buckets
+from _common import bot_subprocess, histogram_quantile, lag_buckets, percentile
 
 from bot.app import APOLOGY
 from bot.db.engine import create_engine
@@ -38,6 +45,7 @@ from bot.settings import Settings
 
 SERVERS, CHANNELS, PLAYERS = 3, 2, 6
 FACT_RATE = 4.0  # fact commands per second, all servers together
+FLOOD, FLOOD_ASKERS, FLOOD_PLAYERS = 250, 50, 30
 COUNTRIES = ["France", "UK", "usa", "Ivory Coast", "Czechia", "Türkiye", "DRC", "Burma",
              "Brazl", "Germny", "Japan", "Saudi Arabia", "Palestine", "Taiwan", "Korea",
              "Holy See", "Belize", "Mexico", "Spain", "xyzzy"]
@@ -48,6 +56,15 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def children_rss_mb(pid: int) -> float:
+    """The bot's child processes together: the render worker (and multiprocessing's helper)."""
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    return sum(rss_mb(int(kid)) for kid in kids if Path(f"/proc/{kid}").exists())
 
 
 class Soak:
@@ -156,6 +173,50 @@ class Soak:
             return [None]
 
 
+async def flood(flooder: LocalDiscord, players: LocalDiscord) -> str:
+    """FLOOD distinct charts from one server while another server's round is clicked."""
+    spans = [(a, b) for a in range(2002, 2026) for b in range(a + 1, 2026)]
+    random.shuffle(spans)
+    askers = [flooder.member(f"flooder{n}") for n in range(FLOOD_ASKERS)]
+    members = [players.member(f"clicker{n}") for n in range(FLOOD_PLAYERS)]
+    channel = list(players.guild.channels.values())[-1]
+    start = await players.invoke("/quiz start questions:5", user=members[0], channel=channel,
+                                 timeout=30)
+    assert start.message is not None, start.content
+    assert not start.ephemeral, start.content
+    started = time.perf_counter()
+    asked = [await flooder.invoke(f"/defectors year:{a} to_year:{b}",
+                                  user=askers[n % FLOOD_ASKERS], wait=False)
+             for n, (a, b) in enumerate(spans[:FLOOD])]
+    renders = asyncio.gather(*(e.wait(600) for e in asked), return_exceptions=True)
+    clicks: list[Exchange] = []
+    first_id = int(start.message["id"])
+
+    async def click(question: dict[str, Any], member: Any) -> None:
+        await asyncio.sleep(random.uniform(0, 7))
+        answers = [n for n, b in enumerate(buttons(question))
+                   if not b["custom_id"].startswith("quiz5050:")]
+        clicks.append(await players.click(question, index=random.choice(answers), user=member,
+                                          wait=False))
+
+    for index in range(5):
+        question = await players.wait_for_message(
+            lambda m, i=index: int(m["id"]) >= first_id and m["channel_id"] == str(channel.id)
+            and _open_question(m, i), timeout=120)
+        await asyncio.gather(*(click(question, m) for m in members))
+        during = not renders.done()
+    await asyncio.gather(*(e.wait(15) for e in clicks), return_exceptions=True)
+    outcome = await renders
+    took = time.perf_counter() - started
+    pictures = sum(1 for e in asked if e.message and e.message.get("attachments"))
+    acks = [e.latency * 1000 if e.latency is not None else float("inf") for e in clicks]
+    return (f"# flood: charts_asked={FLOOD} with_picture={pictures} "
+            f"failed={sum(1 for o in outcome if isinstance(o, BaseException))} took_s={took:.1f} "
+            f"other_server_clicks={len(clicks)} all_during_flood={during} "
+            f"ack_p50_ms={percentile(acks, 50):.1f} ack_p99_ms={percentile(acks, 99):.1f} "
+            f"ack_max_ms={max(acks):.1f}")
+
+
 def _open_question(message: dict[str, Any], index: int) -> bool:
     found = buttons(message)
     return bool(found) and not found[0].get("disabled") and \
@@ -187,13 +248,17 @@ async def main(minutes: float, warm_up: float) -> None:
                  for local, members in servers for channel in local.guild.channels.values()]
         await asyncio.sleep(warm_up)
         rss_start, lag_before = rss_mb(bot.pid), lag_buckets(port)
-        samples = [rss_start]
+        samples, worker = [rss_start], [children_rss_mb(bot.pid)]
         while soak.alive():
             await asyncio.sleep(10)
             samples.append(rss_mb(bot.pid))
+            worker.append(children_rss_mb(bot.pid))
             standin.prune()
         await asyncio.gather(*work)
         rss_end, lag_after = rss_mb(bot.pid), lag_buckets(port)
+        flooded = await flood(servers[0][0], servers[1][0])
+        worker.append(children_rss_mb(bot.pid))
+        rss_after_flood = rss_mb(bot.pid)
     await standin.stop()
     log_errors = [line for line in log.read_text().splitlines() if " ERROR " in line or
                   "Traceback" in line]
@@ -202,6 +267,10 @@ async def main(minutes: float, warm_up: float) -> None:
           f"players={SERVERS * PLAYERS} database={url.split(':')[0]} bot_log={log} "
           f"rss_samples_mb=min {min(samples):.1f} max {max(samples):.1f} "
           f"growth={100 * (rss_end - rss_start) / rss_start:+.1f}%")
+    print(f"# render_worker (the bot's child processes) rss_mb: start {worker[0]:.1f} "
+          f"max {max(worker):.1f} end {worker[-1]:.1f}; the bot after the flood "
+          f"{rss_after_flood:.1f}")
+    print(flooded)
     for problem in (soak.errors + log_errors)[:10]:
         print(f"# error: {problem}")
     print(f"interactions={soak.interactions} errors={errors} rss_start_mb={rss_start:.1f} "

@@ -178,7 +178,8 @@ class ChartButton(Button,
                                   description=note, colour=EmbedColour.DEFECTORS)
             embed.set_footer(text=_footer(facts))
         await reply_with_picture(interaction, embed, bot.services.pictures.defectors_chart(
-            facts, highlight_year=self.year if single else None, lane=interaction.guild_id))
+            facts, highlight_year=self.year if single else None, lane=interaction.guild_id,
+            lang=server_lang(interaction).code))
 
 
 def chart_view(year: int) -> discord.ui.View:
@@ -223,7 +224,8 @@ class Defectors(commands.Cog):
                                         lambda: overview_embed(facts))
             await reply_with_picture(interaction, embed,
                                      self.bot.services.pictures.defectors_chart(
-                                         facts, lane=interaction.guild_id))
+                                         facts, lane=interaction.guild_id,
+                                         lang=public.code))
             return
         if to_year is not None:
             try:
@@ -241,7 +243,7 @@ class Defectors(commands.Cog):
             await reply_with_picture(interaction, embed,
                                      self.bot.services.pictures.defectors_chart(
                                          facts, span=(singles[0], singles[-1]),
-                                         lane=interaction.guild_id))
+                                         lane=interaction.guild_id, lang=public.code))
             return
         refusal = core.answer_year(facts, year)
         if isinstance(refusal, core.NoData):

@@ -343,7 +343,8 @@ class Recognition(commands.GroupCog, group_name="recognition",
             embed.set_footer(text=_footer(facts, date))
         await reply_with_picture(interaction, embed,
                                  self.bot.services.pictures.recognition_map(
-                                     facts, date, lane=interaction.guild_id))
+                                     facts, date, lane=interaction.guild_id,
+                                     lang=lang.code))
 
     @app_commands.command(name="list", description="The UN member states in one group")
     @app_commands.describe(status="Which group", as_of=AS_OF_HELP)

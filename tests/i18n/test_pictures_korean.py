@@ -95,3 +95,38 @@ async def test_pictures_are_cached_per_language(facts: Facts) -> None:
         assert renderer.renders == 2
     finally:
         await renderer.close()
+
+
+async def test_a_korean_server_gets_korean_fact_pictures(discord: Any, services: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command that posts a chart or the map asks the renderer for the server's
+    language (the pictures go out publicly, beside the Korean embed)."""
+    asked: list[tuple[str, str]] = []
+    renderer = services.pictures
+    for name in ("defectors_chart", "recognition_map"):
+        real = getattr(renderer, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            asked.append((_name, kwargs.get("lang", "en")))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(renderer, name, spy)
+    discord.guild.locale = "ko"
+    # One member per picture: a member's pictures have a cooldown.
+    minji, jisoo, hana, yuna = (discord.member(name) for name in ("minji", "jisoo", "hana",
+                                                                  "yuna"))
+    overview = await discord.invoke("/defectors", user=minji, timeout=60)
+    year = await discord.invoke("/defectors year:2012", user=jisoo)
+    assert year.message is not None
+    chart = await discord.click(year.message, custom_id="defectors:chart:2012", user=jisoo,
+                                timeout=60)
+    span = await discord.invoke("/defectors year:2012 to_year:2020", user=hana, timeout=60)
+    world = await discord.invoke("/recognition map", user=yuna, timeout=60)
+    for reply in (overview, chart, span, world):
+        assert reply.message is not None
+        assert reply.message["attachments"], reply.text
+    assert asked == [("defectors_chart", "ko")] * 3 + [("recognition_map", "ko")]
+    # An English server in the same process keeps English pictures.
+    discord.guild.locale = "en-US"
+    await discord.invoke("/recognition map", user=discord.member("bob"), timeout=60)
+    assert asked[-1] == ("recognition_map", "en")
