@@ -166,15 +166,20 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}" if current().is_default else current().date(day)
 
 
+def _footer_date(day: dt.date) -> str:
+    """ISO in English (the source line's own style); the language's long form elsewhere."""
+    return day.isoformat() if current().is_default else current().date(day)
+
+
 def _source_lines(facts: Facts, as_of: dt.date) -> tuple[str, str]:
     changes = [e for e in facts.events if e.change != "none" and e.effective <= as_of]
-    base = _("Source: {article} ({date})", article=VC_ARTICLE, date=SNAPSHOT_DATE.isoformat())
+    base = _("Source: {article} ({date})", article=VC_ARTICLE, date=_footer_date(SNAPSHOT_DATE))
     if len(changes) == 1:
         base += _(", updated with 1 dated change to {date} (recognitions, cut or restored "
-                  "relations).", date=changes[-1].effective.isoformat())
+                  "relations).", date=_footer_date(changes[-1].effective))
     elif changes:
         base += _(", updated with {n} dated changes to {date} (recognitions, cut or restored "
-                  "relations).", n=len(changes), date=changes[-1].effective.isoformat())
+                  "relations).", n=len(changes), date=_footer_date(changes[-1].effective))
     else:
         base += "."
     rules = _("Israel counts itself; cutting or suspending relations counts as not "
