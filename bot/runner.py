@@ -34,6 +34,7 @@ async def run_discord(services: Services) -> int:
     bot = make_bot(services)
     services.metrics.gateway_connected = lambda: gateway_connected(bot)
     services.warm_up_pictures()
+    await services.warm_up_questions()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -74,6 +74,15 @@ class Services:
         self._warm_up = asyncio.create_task(self.pictures.warm_up(self.facts.facts),
                                             name="warm-up")
 
+    async def warm_up_questions(self) -> None:
+        """Discover the question pools (about a second of CPU, once per data snapshot) before
+        the gateway connects. Left to the first ``/quiz start`` it runs while interactions
+        wait for the interpreter: that start, and clicks in other rounds, would miss
+        Discord's 3 seconds."""
+        from bot.quiz.selector import candidates
+
+        await asyncio.to_thread(candidates, self.facts.facts, "mixed")
+
     async def close(self) -> None:
         if self._warm_up is not None and not self._warm_up.done():
             self._warm_up.cancel()  # closing before the pictures were ready: nothing to keep

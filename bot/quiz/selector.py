@@ -43,10 +43,10 @@ import datetime as dt
 import logging
 import math
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, cast, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
@@ -217,8 +217,8 @@ def pick(pools: Mapping[str, Sequence[Question]], history: Mapping[str, dt.datet
     everything = [q for qs in pools.values() for q in qs]
     tiebreak = {q.id: rng.random() for q in everything}
     never = dt.datetime.min.replace(tzinfo=dt.UTC)
-    oldest = sorted(everything, key=lambda q: (_aware(history.get(q.id)) or never,
-                                               tiebreak[q.id]))
+    oldest = _Oldest(lambda: sorted(everything, key=lambda q: (_aware(history.get(q.id)) or never,
+                                                              tiebreak[q.id])))
     # A new question beats a repeat, even one from a family past its cap this round (the
     # share stays near 20 % on average: weights follow the pools); a repeat beats breaking
     # the subject rule; only a round that cannot be filled otherwise breaks the rest.
@@ -246,8 +246,24 @@ def _fill_new(r: _Round, unasked: Mapping[str, Sequence[Question]], rng: random.
         r.add(rng.choice(fitting[name]))
 
 
-def _fill_oldest(r: _Round, oldest: Sequence[Question], level: int) -> None:
+class _Oldest:
+    """Every candidate, least recently asked first: sorted only when a round needs a repeat
+    (while new questions last, a start skips sorting thousands of them)."""
+
+    def __init__(self, order: Callable[[], list[Question]]) -> None:
+        self._order: Callable[[], list[Question]] | None = order
+        self._sorted: list[Question] = []
+
+    def __iter__(self) -> Iterator[Question]:
+        if self._order is not None:
+            self._sorted, self._order = self._order(), None
+        return iter(self._sorted)
+
+
+def _fill_oldest(r: _Round, oldest: Iterable[Question], level: int) -> None:
     """Every pool exhausted (or the rules left places open): the least recently asked."""
+    if len(r.chosen) >= r.count:
+        return
     for q in oldest:
         if len(r.chosen) >= r.count:
             return
@@ -266,15 +282,28 @@ _HISTORY = QuestionHistory.metadata.tables[QuestionHistory.__tablename__]
 
 
 async def load_history(conn: AsyncConnection, guild_id: int) -> dict[str, dt.datetime]:
+    # Every round start reads the server's whole history (up to every question of every
+    # pool): the time comes as text and is parsed by ``fromisoformat`` (C), as both databases
+    # write it ISO-like, instead of through the column type's per-row Python processors,
+    # which were most of a start's CPU. SQLite's text is naive UTC; PostgreSQL's has its offset.
     rows = (await conn.execute(select(col(QuestionHistory.question_id),
-                                      col(QuestionHistory.asked_at))
+                                      cast(col(QuestionHistory.asked_at), String))
                                .where(col(QuestionHistory.guild_id) == guild_id))).all()
-    return {str(qid): _aware(at) or at for qid, at in rows}
+    parse, utc = dt.datetime.fromisoformat, dt.UTC
+    history = {str(qid): parse(at) for qid, at in rows}
+    for qid, at in history.items():
+        if at.tzinfo is None:
+            history[qid] = at.replace(tzinfo=utc)
+    return history
 
 
 async def record(conn: AsyncConnection, guild_id: int, questions: Iterable[Question],
-                 asked_at: dt.datetime, *, limit: int = HISTORY_LIMIT) -> None:
-    """Remember ``questions`` as asked now, then keep only the guild's newest ``limit``."""
+                 asked_at: dt.datetime, *, limit: int = HISTORY_LIMIT,
+                 known: int | None = None) -> None:
+    """Remember ``questions`` as asked now, then keep only the guild's newest ``limit``.
+    ``known``: how many rows the guild's history held when read in this transaction; while
+    that plus the new rows fits the limit nothing can be trimmed, and the trim (a sort of
+    the whole history) is skipped: it was most of a round start's database time."""
     rows = [{"guild_id": guild_id, "question_id": q.id, "asked_at": asked_at,
              "subjects": " ".join(sorted(subjects_of(q)))} for q in questions]
     if rows:
@@ -283,6 +312,8 @@ async def record(conn: AsyncConnection, guild_id: int, questions: Iterable[Quest
         await conn.execute(stmt.on_conflict_do_update(
             index_elements=["guild_id", "question_id"],
             set_={"asked_at": stmt.excluded.asked_at, "subjects": stmt.excluded.subjects}))
+    if known is not None and known + len(rows) <= limit:
+        return
     newest = (select(col(QuestionHistory.question_id))
               .where(col(QuestionHistory.guild_id) == guild_id)
               .order_by(col(QuestionHistory.asked_at).desc(), col(QuestionHistory.question_id))
@@ -323,5 +354,5 @@ class Selector:
             chosen = pick(pools, history, count, random.Random(seed), difficulty=difficulty,
                           difficulty_of=judge)
             await record(conn, guild_id, chosen, now or self.clock.now(),
-                         limit=self.history_limit)
+                         limit=self.history_limit, known=len(history))
         return chosen
