@@ -45,7 +45,7 @@ from bot.settings import Settings
 
 SERVERS, CHANNELS, PLAYERS = 3, 2, 6
 FACT_RATE = 4.0  # fact commands per second, all servers together
-FLOOD, FLOOD_ASKERS, FLOOD_PLAYERS = 250, 50, 30
+FLOOD, FLOOD_ASKERS, FLOOD_PLAYERS = 250, 250, 30  # one chart per asker: a member's pictures have a cooldown
 COUNTRIES = ["France", "UK", "usa", "Ivory Coast", "Czechia", "Türkiye", "DRC", "Burma",
              "Brazl", "Germny", "Japan", "Saudi Arabia", "Palestine", "Taiwan", "Korea",
              "Holy See", "Belize", "Mexico", "Spain", "xyzzy"]
