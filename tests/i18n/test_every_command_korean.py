@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 from bot.local.driver import Exchange, LocalDiscord, buttons
-from bot.quiz import admin, config, selector
+from bot.quiz import admin, config
 from bot.quiz.config import QuizConfig
-from bot.quiz.questions.localize import translated_families
 from bot.services import Services
 from tests.cogs.test_declared import raw_invoke
 from tests.cogs.test_quiz import answer_key, is_question, revealed
@@ -180,15 +179,9 @@ ROUND_LINES = ["/quiz start questions:5 topic:defectors"]
 
 
 @pytest.fixture
-async def quick(korean: LocalDiscord, services: Services,
-                monkeypatch: pytest.MonkeyPatch) -> LocalDiscord:
-    # Rounds draw from the families that have Korean text steps: the others are being
-    # translated on branch wt/kofam (bot/quiz/questions/_texts.py) and are shown in English
-    # until then. Once every family is translated this filter changes nothing.
-    every = selector.candidates
-    monkeypatch.setattr(selector, "candidates", lambda facts, topic: {
-        name: pool for name, pool in every(facts, topic).items()
-        if name in translated_families()})
+async def quick(korean: LocalDiscord, services: Services) -> LocalDiscord:
+    # Every family has Korean text steps (tests/i18n/test_quiz_questions_korean.py), so the
+    # round draws from all of them, as a Korean server's rounds do.
     services.quiz.intermission = 0
     services.quiz.lead_in = 0
     await config.save_config(services.engine, korean.guild.id,

@@ -40,6 +40,14 @@ def _seq(q: Question, name: str) -> list[str]:
     return [str(v) for v in value]
 
 
+def _states(q: Question, facts: Facts) -> tuple[list[str], dt.date, dict[str, str], str]:
+    """A question whose options are member states: them (in the options' order), its date,
+    their names in this language, and the right one."""
+    states = _seq(q, "states")
+    return (states, dt.date.fromisoformat(str(q.params["as_of"])),
+            {i: country(facts, i) for i in states}, states[q.answer_index])
+
+
 def _batchim(word: str) -> bool | None:
     """Whether a Korean word ends in a consonant (받침); None when it does not end in Hangul
     (then both particle forms are written, as Korean does: 은(는))."""
@@ -156,11 +164,8 @@ def _category_short(category: Category) -> str:
 
 
 def _category_texts(q: Question, facts: Facts, target: Category) -> Texts:
-    states = _seq(q, "states")
-    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    states, d, names, key = _states(q, facts)
     statuses = rec._statuses(facts, d)
-    names = {i: country(facts, i) for i in states}
-    key = states[q.answer_index]
     when = _at(facts, d)
     who = _names(names[key])
     if target is Category.BOTH:
@@ -200,10 +205,7 @@ def category_palestine_only(q: Question, facts: Facts) -> Texts:
 
 @texts("never_recognized_israel")
 def never_recognized_israel(q: Question, facts: Facts) -> Texts:
-    states = _seq(q, "states")
-    d = dt.date.fromisoformat(str(q.params["as_of"]))
-    names = {i: country(facts, i) for i in states}
-    key = states[q.answer_index]
+    states, d, names, key = _states(q, facts)
     others = ", ".join(sorted(names[i] for i in states if i != key))
     text = _("{when}, which of these UN member states had never recognized Israel?",
              when=_at(facts, d))
@@ -494,11 +496,8 @@ def palestine_recognition_year(q: Question, facts: Facts) -> Texts:
 
 @texts("first_to_recognize_palestine")
 def first_to_recognize_palestine(q: Question, facts: Facts) -> Texts:
-    states = _seq(q, "states")
-    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    states, d, names, key = _states(q, facts)
     statuses = rec._latest(facts)[1]
-    names = {i: country(facts, i) for i in states}
-    key = states[q.answer_index]
     listed = "; ".join(f"{names[i]}: {current().data_date(statuses[i].palestine_recognition_date)}"
                        for i in sorted(names, key=lambda i: statuses[i].palestine_recognition_date))
     text = _("Which of these UN member states recognized the State of Palestine first? "
@@ -569,10 +568,7 @@ def group_recognized_palestine_in(q: Question, facts: Facts) -> Texts:
 
 @texts("eu_not_palestine", "g7_not_palestine")
 def group_not_palestine(q: Question, facts: Facts) -> Texts:
-    states = _seq(q, "states")
-    d = dt.date.fromisoformat(str(q.params["as_of"]))
-    names = {i: country(facts, i) for i in states}
-    key = states[q.answer_index]
+    states, d, names, key = _states(q, facts)
     others = ", ".join(sorted(names[i] for i in states if i != key))
     text = _("{when}, which of these members of {group} had NOT recognized the State of "
              "Palestine?", when=_at(facts, d), group=_group(q.family))
@@ -899,11 +895,8 @@ def israel_recognition_year(q: Question, facts: Facts) -> Texts:
 
 @texts("recognized_israel_2020")
 def recognized_israel_2020(q: Question, facts: Facts) -> Texts:
-    states = _seq(q, "states")
-    d = dt.date.fromisoformat(str(q.params["as_of"]))
+    states, d, names, key = _states(q, facts)
     statuses = rec._latest(facts)[1]
-    names = {i: country(facts, i) for i in states}
-    key = states[q.answer_index]
     notes = []
     for i in sorted((i for i in states if i != key), key=lambda i: names[i]):
         when = facts.snapshot_by_iso3[i].israel_recognition_date
