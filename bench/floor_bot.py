@@ -2,7 +2,7 @@
 
 The same process, settings, cogs and event loop as the real bot; on top of them a ``/floor``
 command (bench only, never shipped) posts a message shaped like a quiz question (one embed,
-four buttons), and its buttons do nothing but acknowledge (type 6, deferred update). A click
+five buttons), and its buttons do nothing but acknowledge (type 6, deferred update). A click
 on it costs what discord.py itself costs for a click (gateway parse, Interaction and Message
 objects, dynamic item dispatch, one HTTP callback): the floor the quiz's answer button is
 compared with. As for bench/latency.py's ``/ping``, only this benchmark registers it.
@@ -22,7 +22,7 @@ from bot.app import AnyBot
 from bot.cli import main, use_uvloop
 from bot.services import Services
 
-OPTIONS = 4
+OPTIONS = 5  # a question's four answers and its 50/50
 
 
 class FloorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"floor:(?P<n>\d+)"):
@@ -39,8 +39,9 @@ class FloorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"flo
 
 
 def floor_message() -> tuple[discord.Embed, discord.ui.View]:
-    # About the size of a question message: discord.py parses the message of every click.
-    embed = discord.Embed(title="Question 1 of 5", description="The floor: " + "x" * 120)
+    # About the size of a question message (its four answers, the 50/50, the question text):
+    # discord.py parses the message of every click. The bench prints both sizes.
+    embed = discord.Embed(title="Question 1 of 5", description="The floor: " + "x" * 330)
     embed.add_field(name="Options", value="\n".join(f"**{n}** option {n}" for n in range(OPTIONS)),
                     inline=False)
     embed.add_field(name="Answers close", value="<t:0:R> · one answer each", inline=False)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.i18n import lang_for, speaking
 from bot.local.driver import ASK_GUILD_ID, NoAnswer
 from bot.local.render import render_message
 from bot.local.session import running_bot
@@ -66,10 +67,11 @@ async def ask(services: Services, line: str, *, as_json: bool = False, moderator
             for body in exchange.bodies:
                 print(json.dumps(body, ensure_ascii=False), file=out)
         else:
-            for message in exchange.messages:
-                print(render_message(message, saved=saved, directory=discord.standin),
-                      file=out)
-                print(file=out)
+            with speaking(lang_for(user.locale)):  # the client's own words in its language
+                for message in exchange.messages:
+                    print(render_message(message, saved=saved, directory=discord.standin),
+                          file=out)
+                    print(file=out)
         if exchange.violations:
             for violation in exchange.violations:
                 print(f"Discord would refuse this reply: {violation}", file=err)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.i18n import _
 from bot.local.standin import rules
 
 WIDTH = 78
@@ -110,9 +111,10 @@ def render_message(message: dict[str, Any], *, tag: str | None = None,
         return _wrap_in(text, indent, directory)
 
     if message.get("flags", 0) & rules.EPHEMERAL:
+        # The client's own words, in its language (``ask --locale``), as Discord's shows them.
         owner = message.get("_visible_to")
-        who = viewer(int(owner)) if viewer and owner else "you"
-        lines.append(f"(only {who} can see this)")
+        lines.append(_("(only {who} can see this)", who=viewer(int(owner))) if viewer and owner
+                     else _("(only you can see this)"))
     if message.get("content"):
         lines += _wrap(message["content"], "")
     for embed in message.get("embeds") or []:

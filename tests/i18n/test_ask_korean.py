@@ -42,6 +42,10 @@ def test_the_interaction_carries_the_locales(env: dict[str, str]) -> None:
     assert body["data"]["embeds"][0]["title"] == "2012: 1,502 North Koreans arrived in South Korea"
     refused = ask(env, "--locale", "ko", "--guild-locale", "en-US", "/defectors year:1990")
     assert "1990년 수치는 없습니다." in refused.stdout  # private: the member's language
+    # The client's own marker of a private reply is in the client's language too.
+    assert refused.stdout.startswith("(나만 볼 수 있음)\n"), refused.stdout
+    english = ask(env, "/defectors year:1990")
+    assert english.stdout.startswith("(only you can see this)\n"), english.stdout
 
 
 def test_a_moderator_asks_in_korean(env: dict[str, str]) -> None:
