@@ -33,6 +33,13 @@ SILENT_LIMIT = 3  # questions in a row with no answer before a round stops itsel
 # "N answered" on an open question: at most one edit per message this often. Discord allows
 # about 5 edits per 5 seconds per channel; a slower pace leaves room for the round's own posts.
 PROGRESS_INTERVAL = 3.0
+# …and at most this many such edits a second for all the rounds of a process together.
+# Discord lets a bot make about 50 requests a second in all (interaction responses aside):
+# 1,000 rounds at one edit every 3 s would be 333 a second, and the count is cosmetic, so it
+# is what gives way, never a question, a reveal or a receipt. Each edit also costs the bot
+# about a millisecond (the embed, the request, discord.py reading the edited message back),
+# which with ten players a round was half of what a click cost.
+PROGRESS_EDITS_PER_SECOND = 20.0
 STANDINGS_SHOWN = 5  # running standings after each reveal
 # Waits between tries to record a round's end (a database restart takes seconds): about 30 s
 # in all, then the sweeper takes over. Short enough that a shutdown is not held up for long.
@@ -206,14 +213,35 @@ class Presenter(Protocol):
                      stopped_by: int | None) -> None: ...
 
 
+class EditBudget:
+    """A token bucket shared by every live count of a process (see
+    ``PROGRESS_EDITS_PER_SECOND``): ``take()`` is True when an edit may go now."""
+
+    def __init__(self, clock: Clock, per_second: float = PROGRESS_EDITS_PER_SECOND) -> None:
+        self.clock, self.rate = clock, per_second
+        self.tokens = per_second  # a second's worth may go at once
+        self._stamp = clock.monotonic()
+        self.refused = 0
+
+    def take(self) -> bool:
+        now = self.clock.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.refused += 1
+        return False
+
+
 class LiveCount:
     """The "N answered" edits of one open question, within Discord's limits: one edit in
     flight at a time, at most one every ``interval`` seconds, and every count that arrives
     meanwhile coalesced into the next edit (a burst of 500 clicks costs a couple of edits)."""
 
     def __init__(self, show: Callable[[int], Awaitable[None]], clock: Clock,
-                 interval: float) -> None:
-        self._show, self.clock, self.interval = show, clock, interval
+                 interval: float, budget: EditBudget | None = None) -> None:
+        self._show, self.clock, self.interval, self.budget = show, clock, interval, budget
         self.count = 0
         self._shown = 0
         self._last = float("-inf")
@@ -236,8 +264,10 @@ class LiveCount:
                 wait = self._last + self.interval - self.clock.monotonic()
                 if wait > 0 and await self.clock.wait(self._closed, wait):
                     return
-                count = self.count
                 self._last = self.clock.monotonic()
+                if self.budget is not None and not self.budget.take():
+                    continue  # the process is at its edit budget: next turn (counts coalesce)
+                count = self.count
                 self.edits += 1
                 try:
                     await self._show(count)
@@ -266,7 +296,8 @@ class RoundRunner:
                  presenter: Presenter,
                  draw: Callable[[], list[Question] | Awaitable[list[Question]]], *,
                  intermission: float, lead_in: float, clock: Clock = SYSTEM_CLOCK,
-                 progress_interval: float = PROGRESS_INTERVAL) -> None:
+                 progress_interval: float = PROGRESS_INTERVAL,
+                 progress_budget: EditBudget | None = None) -> None:
         self.info = info
         self.clock = clock
         self.draw = draw
@@ -276,6 +307,7 @@ class RoundRunner:
         self.intermission = intermission
         self.lead_in = lead_in
         self.progress_interval = progress_interval
+        self.progress_budget = progress_budget
         self.current: AskedQuestion | None = None
         self._counter: LiveCount | None = None
         self.open = False
@@ -393,7 +425,8 @@ class RoundRunner:
         async def show(count: int) -> None:
             await self.presenter.progress(self.info, asked, count)
 
-        counter = self._counter = LiveCount(show, self.clock, self.progress_interval)
+        counter = self._counter = LiveCount(show, self.clock, self.progress_interval,
+                                            self.progress_budget)
         if took >= 1.0 or self._answers[index]:
             # The message shows the provisional deadline (or misses early answers): fix it.
             counter.bump(len(self._answers[index]), force=True)

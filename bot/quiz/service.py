@@ -31,6 +31,7 @@ from bot.quiz.rounds import (
     PROGRESS_INTERVAL,
     AnswerResult,
     AnswerStatus,
+    EditBudget,
     EndReason,
     OpenQuestion,
     Presenter,
@@ -132,6 +133,7 @@ class QuizService:
         self.intermission = intermission
         self.lead_in = lead_in
         self.progress_interval = progress_interval
+        self.progress_budget = EditBudget(self.clock)  # every round of this process
         self.runners: dict[int, RoundRunner] = {}
         # Draws every round against the server's question history (no repeats, no
         # give-aways), filtering by measured difficulty (bot.quiz.difficulty).
@@ -191,7 +193,8 @@ class QuizService:
                              intermission=config.reveal_time if self.intermission is None
                              else self.intermission,
                              lead_in=config.lead_in if self.lead_in is None else self.lead_in,
-                             clock=self.clock, progress_interval=self.progress_interval)
+                             clock=self.clock, progress_interval=self.progress_interval,
+                             progress_budget=self.progress_budget)
         runner.owner = self.owner
         self.runners[round_id] = runner
         self.metrics.active_rounds.set(len(self.runners))

@@ -31,6 +31,7 @@ from bot.quiz.rounds import (
     PROGRESS_INTERVAL,
     AnswerStatus,
     AskedQuestion,
+    EditBudget,
     EndReason,
     LiveCount,
     QuestionOutcome,
@@ -503,6 +504,38 @@ async def test_live_count_one_edit_in_flight() -> None:
     counter.bump(4)
     await asyncio.sleep(0.01)
     assert shown == [1, 3]  # closed before the reveal: no edit can undo it
+
+
+async def test_live_counts_share_the_process_edit_budget() -> None:
+    """Many rounds' counts together stay within the process's edits per second: the count
+    gives way (and coalesces), a round's own posts never queue behind it."""
+    clock = FakeClock()
+    budget = EditBudget(clock, per_second=2)
+    shown: dict[int, list[int]] = {n: [] for n in range(5)}
+
+    def show_for(n: int) -> Any:
+        async def show(count: int) -> None:
+            shown[n].append(count)
+        return show
+
+    counters = [LiveCount(show_for(n), clock, 3.0, budget) for n in range(5)]
+    for counter in counters:
+        counter.bump(1)
+    await asyncio.sleep(0.01)
+    assert sum(len(v) for v in shown.values()) == 2  # a second's worth, not five edits
+    for counter in counters:
+        counter.bump(2)  # clicks keep coming while the others wait their turn
+    steps = 0
+    while not all(v and v[-1] == 2 for v in shown.values()) and steps < 10:
+        await clock.advance(3.0)
+        await asyncio.sleep(0.01)
+        steps += 1
+    # Every count ended up shown (coalesced), within the budget: 2 + 2 per second.
+    assert all(v and v[-1] == 2 for v in shown.values()), shown
+    assert sum(len(v) for v in shown.values()) <= 2 + 2 * 3 * steps
+    assert budget.refused >= 3
+    for counter in counters:
+        await counter.close()
 
 
 def test_ties_share_a_rank() -> None:
