@@ -240,8 +240,10 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, required=True)
     parser.add_argument("--players", type=int, required=True)
     parser.add_argument("--questions", type=int, default=1)
-    parser.add_argument("--time-limit", type=int, default=60,
-                        help="seconds per question (long enough for every click to land)")
+    parser.add_argument("--time-limit", type=int, default=180,
+                        help="seconds per question (long enough for every click to land: a "
+                             "thousand rounds start over a minute, the first question stays "
+                             "open until the last round's clicks are in)")
     parser.add_argument("--spread", type=float, default=1.0,
                         help="seconds over which each question's clicks are spread (default 1)")
     parser.add_argument("--floor", action="store_true",
