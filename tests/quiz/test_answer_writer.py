@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,8 +21,9 @@ STARTED = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'answers.db'}")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """SQLite, or PostgreSQL in CI: the batch insert's conflict handling is the dialect's."""
+    engine = create_engine(database_url)
     await migrate.upgrade(engine)
     async with engine.begin() as conn:  # the round the answers belong to (a foreign key)
         await conn.execute(QuizRound.__table__.insert().values(

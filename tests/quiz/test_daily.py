@@ -8,16 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import migrate
-from bot.db.engine import create_engine
 from bot.facts.files import read_facts
 from bot.facts.records import Facts
 from bot.quiz import daily
@@ -115,29 +110,6 @@ async def schedule(engine: AsyncEngine, clock: ManualClock, time: str = "09:00",
 async def count(engine: AsyncEngine, sql: str) -> int:
     async with engine.connect() as conn:
         return int((await conn.execute(sa.text(sql))).scalar_one())
-
-
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database migrated to head; each test gets a copy."""
-    path = tmp_path_factory.mktemp("daily") / "template.db"
-
-    async def build() -> None:
-        engine = create_engine(f"sqlite+aiosqlite:///{path}")
-        await migrate.upgrade(engine)
-        await engine.dispose()
-
-    asyncio.run(build())
-    return path
-
-
-@pytest.fixture
-async def engine(migrated: Path, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    copy = tmp_path / "daily.db"
-    shutil.copy(migrated, copy)
-    engine = create_engine(f"sqlite+aiosqlite:///{copy}")
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

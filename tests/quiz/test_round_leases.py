@@ -18,19 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.quiz.models import QuizRound, RoundStatus
 from bot.quiz.rounds import AnswerStatus, EndReason, QuestionOutcome, RoundInfo
 from bot.quiz.service import NoRound, NotAllowed, QuizService, Stopping
-from tests.quiz.test_round_runner import (  # noqa: F401  (migrated: a fixture)
+from tests.quiz.test_round_runner import (
     ALICE,
     CHANNEL,
     GUILD,
     STARTER,
     FakePresenter,
     Game,
-    migrated,
     question,
 )
-from tests.quiz.test_round_runner import engine as _engine_fixture
-
-engine = _engine_fixture  # the same fixture: a copy of a migrated database per test
 
 GONE = "sqlite+aiosqlite:////proc/no-such-dir/gone.db"  # every statement fails
 

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import migrate
-from bot.db.engine import create_engine
 from bot.facts.records import Facts
 from bot.metrics import Metrics
 from bot.quiz import scoring
@@ -141,30 +136,6 @@ def question(n: int, difficulty: Difficulty = "easy", answer_index: int = 1) -> 
                     text=f"Question {n}?", options=("North", "South", "East", "West"),
                     answer_index=answer_index, explanation="Because.", source="Test data",
                     as_of=dt.date(2025, 12, 31))
-
-
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database brought to head by the project's migrations; each test gets a copy
-    (migrating afresh for every test would cost more than the tests themselves)."""
-    path = tmp_path_factory.mktemp("rounds") / "template.db"
-
-    async def build() -> None:
-        engine = create_engine(f"sqlite+aiosqlite:///{path}")
-        await migrate.upgrade(engine)
-        await engine.dispose()
-
-    asyncio.run(build())
-    return path
-
-
-@pytest.fixture
-async def engine(migrated: Path, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    copy = tmp_path / "round.db"
-    shutil.copy(migrated, copy)
-    engine = create_engine(f"sqlite+aiosqlite:///{copy}")
-    yield engine
-    await engine.dispose()
 
 
 class Game:
