@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 
@@ -14,6 +15,16 @@ from bot.endpoint import endpoints
 from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+# CPython collects its youngest generation every 700 net allocations of container objects.
+# A busy bot allocates that many in well under a millisecond (every gateway event becomes
+# dicts, an Interaction, a Message and its components), and every tenth young collection
+# walks the older generation, every hundredth everything alive: 1,000 running rounds made
+# the collector 40 % of the bot's CPU (bench/quiz_load.py, 1,000 rounds x 10 players, GC
+# time from gc.callbacks: 9.7 s of the run). What lives from start to stop (the facts, the
+# question pools, the modules) is frozen out of collection once loaded, and the collector
+# runs 30 times less often: 1.6 s. The garbage it leaves between runs is a few MB at most.
+GC_THRESHOLDS = (20_000, 20, 50)
 
 
 def event_loop_name() -> str:
@@ -35,6 +46,7 @@ async def run_discord(services: Services) -> int:
     services.metrics.gateway_connected = lambda: gateway_connected(bot)
     services.warm_up_pictures()
     await services.warm_up_questions()
+    tune_collector()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -42,6 +54,16 @@ async def run_discord(services: Services) -> int:
             loop.add_signal_handler(sig, stop.set)
     with endpoints(services.settings.discord_api_url):
         return await _run(bot, token, stop)
+
+
+def tune_collector() -> None:
+    """Freeze what start-up built (it lives as long as the process) and collect less often,
+    as large Python services do (``gc.freeze`` exists for this); see ``GC_THRESHOLDS``."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    log.info("garbage collector: %d start-up objects frozen, thresholds %s",
+             gc.get_freeze_count(), GC_THRESHOLDS)
 
 
 def gateway_connected(bot: AnyBot) -> bool:

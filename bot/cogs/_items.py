@@ -22,6 +22,8 @@ from bot.reply import (
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its 3 s (or unknown)
+
 
 class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
     """Subclasses set ``template`` and ``name`` and implement ``handle``; ``check`` may
@@ -51,9 +53,17 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
         guard(interaction, component=True)
         try:
             await self.handle(interaction)
-        except Exception:
+        except discord.NotFound as exc:
             release(interaction)
-            await self._failed(interaction)
+            if exc.code != UNKNOWN_INTERACTION:
+                await self._failed(interaction)
+                return
+            # The click was handled, only its reply came after Discord's 3 s. Under overload
+            # this is the common case, so it costs a line, not a traceback and an apology
+            # that could not be delivered either.
+            log.warning("interaction=%s button=%s: reply too late for Discord (%s)",
+                        interaction.id, self.name, exc.text)
+            record_interaction(interaction, self.name, "late")
         else:
             release(interaction)
             record_interaction(interaction, self.name, "ok")

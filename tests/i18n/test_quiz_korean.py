@@ -68,7 +68,10 @@ async def test_a_korean_server_with_one_english_member(quick: LocalDiscord,
     fields = {f["name"]: f["value"] for f in shown["fields"]}
     assert {"정답", "해설", "출처", "기준일", "맞힌 사람"} <= set(fields)
     assert fields["답변"] == "2명 답변, 2명 정답"
-    assert fields["기준일"].endswith("12월 31일")
+    # The question's own as-of date (most are year ends, a few mid-year), in Korean.
+    assert fields["기준일"] == lang_for("ko").data_date(asked.as_of.isoformat())
+    assert fields["기준일"].endswith("일")
+    assert "년 " in fields["기준일"]
     assert f"<@{bob.id}> +" in fields["맞힌 사람"]
     assert f"<@{minji.id}> +" in fields["맞힌 사람"]
     late = await quick.click(q0, index=key, user=bob, as_seen=True)

@@ -80,3 +80,19 @@ async def test_a_click_after_a_quiet_spell_is_written_at_once(engine: AsyncEngin
     assert writer.lingered == 1
     await writer.close()
     assert writer.batches == 3
+
+
+async def test_a_full_batch_does_not_wait_out_the_linger(engine: AsyncEngine,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A linger no test could sit through: only a full batch lets the busy writer go on.
+    monkeypatch.setattr(answers, "LINGER", 600.0)
+    monkeypatch.setattr(answers, "FULL", 10)
+    writer = AnswerWriter(engine, Metrics())
+    assert await writer.submit(answer(0))  # written at once; from now on the writer is busy
+    burst = [asyncio.create_task(writer.submit(answer(1)))]
+    await asyncio.sleep(0.01)  # the writer holds that click and lingers for company
+    burst += [asyncio.create_task(writer.submit(answer(user))) for user in range(2, 11)]
+    recorded = await asyncio.wait_for(asyncio.gather(*burst), timeout=30)
+    assert recorded == [True] * 10
+    assert (writer.lingered, writer.batches) == (1, 2)  # the ten clicks in one transaction
+    await writer.close()
