@@ -297,8 +297,12 @@ class RoundRunner:
                  draw: Callable[[], list[Question] | Awaitable[list[Question]]], *,
                  intermission: float, lead_in: float, clock: Clock = SYSTEM_CLOCK,
                  progress_interval: float = PROGRESS_INTERVAL,
-                 progress_budget: EditBudget | None = None) -> None:
+                 progress_budget: EditBudget | None = None,
+                 closing_gate: asyncio.Semaphore | None = None) -> None:
         self.info = info
+        # Shared by a process's rounds: how many may close a question or the round in the
+        # database at once (see ``closing_gate``).
+        self.closing_gate = closing_gate or asyncio.Semaphore(1)
         self.clock = clock
         self.draw = draw
         self.engine = engine
@@ -437,24 +441,26 @@ class RoundRunner:
         await counter.close()
         # The database is the record: it also holds answers another process took for this
         # round (two processes briefly on one shard, e.g. during a deploy).
-        answers = self._answers[index]
-        answers.update(await question_answers(self.engine, self.info.round_id, index))
-        correct = tuple(sorted((a for a in answers.values()
-                                if a.option_index == question.answer_index),
-                               key=lambda a: -a.points))
-        for user_id in {*self._streaks, *answers}:
-            right = user_id in answers and answers[user_id].option_index == question.answer_index
-            self._streaks[user_id] = self._streaks.get(user_id, 0) + 1 if right else 0
-        async with self.engine.begin() as conn:
-            await conn.execute(update(RoundQuestion).where(
-                col(RoundQuestion.round_id) == self.info.round_id,
-                col(RoundQuestion.index) == index
-            ).values(revealed=True))
-            # Same transaction: an answer counts in the all-servers stats iff it was revealed.
-            stats = await record_reveal(conn, question.id, len(answers), len(correct))
-            await totals.tally(conn, self.info.round_id)  # the answers count now: fold them in
-        standings = tuple(await scoreboard(self.engine, self.info.round_id))
-        used = await lifelines.used_lifelines(self.engine, self.info.round_id, index)
+        async with self.closing_gate:
+            answers = self._answers[index]
+            answers.update(await question_answers(self.engine, self.info.round_id, index))
+            correct = tuple(sorted((a for a in answers.values()
+                                    if a.option_index == question.answer_index),
+                                   key=lambda a: -a.points))
+            for user_id in {*self._streaks, *answers}:
+                right = user_id in answers and \
+                    answers[user_id].option_index == question.answer_index
+                self._streaks[user_id] = self._streaks.get(user_id, 0) + 1 if right else 0
+            async with self.engine.begin() as conn:
+                await conn.execute(update(RoundQuestion).where(
+                    col(RoundQuestion.round_id) == self.info.round_id,
+                    col(RoundQuestion.index) == index
+                ).values(revealed=True))
+                # Same transaction: an answer counts in the all-servers stats iff revealed.
+                stats = await record_reveal(conn, question.id, len(answers), len(correct))
+                await totals.tally(conn, self.info.round_id)  # they count now: fold them in
+            standings = tuple(await scoreboard(self.engine, self.info.round_id))
+            used = await lifelines.used_lifelines(self.engine, self.info.round_id, index)
         return QuestionOutcome(asked, correct, len(answers), aborted, standings=standings,
                                stats=stats, lifelines=used)
 
@@ -589,16 +595,18 @@ class RoundRunner:
             return True
         reason = self.end_reason or EndReason.STOPPED
         try:
-            async with self.engine.begin() as conn:
-                mine = (col(QuizRound.owner) == self.owner) if self.owner is not None else true()
-                await conn.execute(update(QuizRound).where(
-                    col(QuizRound.id) == self.info.round_id,
-                    col(QuizRound.status) == RoundStatus.RUNNING, mine)
-                    .values(status=reason.status, active_channel_id=None,
-                            ended_at=self.clock.now(), end_reason=reason.value,
-                            lease_until=None))
-                await totals.tally(conn, self.info.round_id)  # an unrevealed question counts now
-            board = await scoreboard(self.engine, self.info.round_id)
+            async with self.closing_gate:
+                async with self.engine.begin() as conn:
+                    mine = (col(QuizRound.owner) == self.owner) if self.owner is not None \
+                        else true()
+                    await conn.execute(update(QuizRound).where(
+                        col(QuizRound.id) == self.info.round_id,
+                        col(QuizRound.status) == RoundStatus.RUNNING, mine)
+                        .values(status=reason.status, active_channel_id=None,
+                                ended_at=self.clock.now(), end_reason=reason.value,
+                                lease_until=None))
+                    await totals.tally(conn, self.info.round_id)  # unrevealed ones count now
+                board = await scoreboard(self.engine, self.info.round_id)
         except Exception as exc:
             log.warning("round %s: could not record its end (%s: %s)", self.info.round_id,
                         type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")

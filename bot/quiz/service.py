@@ -134,6 +134,11 @@ class QuizService:
         self.lead_in = lead_in
         self.progress_interval = progress_interval
         self.progress_budget = EditBudget(self.clock)  # every round of this process
+        # Rounds closing a question or themselves at once (a thousand, ended by a shutdown)
+        # queue here, not in the connection pool, whose 30 s timeout made failed rounds of
+        # them; the other half of the pool stays free for clicks and commands.
+        pool_size: int = getattr(engine.pool, "size", lambda: 2)()
+        self.closing_gate = asyncio.Semaphore(max(1, pool_size // 2))
         self.runners: dict[int, RoundRunner] = {}
         # Draws every round against the server's question history (no repeats, no
         # give-aways), filtering by measured difficulty (bot.quiz.difficulty).
@@ -194,7 +199,8 @@ class QuizService:
                              else self.intermission,
                              lead_in=config.lead_in if self.lead_in is None else self.lead_in,
                              clock=self.clock, progress_interval=self.progress_interval,
-                             progress_budget=self.progress_budget)
+                             progress_budget=self.progress_budget,
+                             closing_gate=self.closing_gate)
         runner.owner = self.owner
         self.runners[round_id] = runner
         self.metrics.active_rounds.set(len(self.runners))
