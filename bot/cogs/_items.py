@@ -64,6 +64,9 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
             log.warning("interaction=%s button=%s: reply too late for Discord (%s)",
                         interaction.id, self.name, exc.text)
             record_interaction(interaction, self.name, "late")
+        except Exception:
+            release(interaction)
+            await self._failed(interaction)
         else:
             release(interaction)
             record_interaction(interaction, self.name, "ok")

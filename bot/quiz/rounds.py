@@ -300,8 +300,8 @@ class RoundRunner:
                  progress_budget: EditBudget | None = None,
                  closing_gate: asyncio.Semaphore | None = None) -> None:
         self.info = info
-        # Shared by a process's rounds: how many may close a question or the round in the
-        # database at once (see ``closing_gate``).
+        # Shared by a process's rounds (the service's): how many may close a question or a
+        # round in the database at once.
         self.closing_gate = closing_gate or asyncio.Semaphore(1)
         self.clock = clock
         self.draw = draw

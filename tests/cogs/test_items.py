@@ -1,0 +1,36 @@
+"""The base of every button: a handler that breaks still gives the member an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.cogs.quiz import views
+from bot.local.driver import LocalDiscord
+from bot.quiz import config
+from bot.quiz.config import QuizConfig
+from bot.services import Services
+from tests.cogs.test_quiz import is_question
+
+
+async def test_a_button_that_breaks_apologises_privately(discord: LocalDiscord,
+                                                         services: Services,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         caplog: pytest.LogCaptureFixture
+                                                         ) -> None:
+    await config.save_config(services.engine, discord.guild.id,
+                             QuizConfig(time_limit=30, reveal_pictures=False))
+    await discord.invoke("/quiz start questions:5")
+    question = await discord.wait_for_message(is_question(0), timeout=10)
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug in the receipt")
+
+    monkeypatch.setattr(views, "shown", broken)  # after the answer was taken
+    click = await discord.click(question, index=0, user=discord.member("bob"))
+    assert click.ephemeral
+    assert click.content == "Something went wrong — it has been logged."
+    assert services.metrics.interactions.labels("quiz answer", "error")._value.get() == 1
+    assert any(r.exc_info and "a bug in the receipt" in str(r.exc_info[1])
+               for r in caplog.records)
