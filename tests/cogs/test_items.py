@@ -27,7 +27,9 @@ async def test_a_button_that_breaks_apologises_privately(discord: LocalDiscord,
     def broken(*args: Any) -> Any:
         raise RuntimeError("a bug in the receipt")
 
-    monkeypatch.setattr(views, "shown", broken)  # after the answer was taken
+    # By name: loading the cogs as extensions executes their modules afresh, so the module
+    # the bot runs is the one sys.modules holds now, not the one imported above.
+    monkeypatch.setattr(f"{views.__name__}.shown", broken)  # after the answer was taken
     click = await discord.click(question, index=0, user=discord.member("bob"))
     assert click.ephemeral
     assert click.content == "Something went wrong — it has been logged."
