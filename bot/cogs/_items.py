@@ -53,20 +53,17 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
         guard(interaction, component=True)
         try:
             await self.handle(interaction)
-        except discord.NotFound as exc:
+        except Exception as exc:
             release(interaction)
-            if exc.code != UNKNOWN_INTERACTION:
+            if isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_INTERACTION:
+                # The click was handled, only its reply came after Discord's 3 s. Under
+                # overload this is the common case, so it costs a line, not a traceback and
+                # an apology that could not be delivered either.
+                log.warning("interaction=%s button=%s: reply too late for Discord (%s)",
+                            interaction.id, self.name, exc.text)
+                record_interaction(interaction, self.name, "late")
+            else:
                 await self._failed(interaction)
-                return
-            # The click was handled, only its reply came after Discord's 3 s. Under overload
-            # this is the common case, so it costs a line, not a traceback and an apology
-            # that could not be delivered either.
-            log.warning("interaction=%s button=%s: reply too late for Discord (%s)",
-                        interaction.id, self.name, exc.text)
-            record_interaction(interaction, self.name, "late")
-        except Exception:
-            release(interaction)
-            await self._failed(interaction)
         else:
             release(interaction)
             record_interaction(interaction, self.name, "ok")

@@ -6,6 +6,7 @@ import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,11 +30,16 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def copy_of(migrated: Path, tmp_path: Path, **options: Any) -> AsyncEngine:
+    """An engine on a fresh copy of the migrated template (``options``: the engine's)."""
+    copy = tmp_path / "quiz.db"
+    shutil.copy(migrated, copy)
+    return create_engine(f"sqlite+aiosqlite:///{copy}", **options)
+
+
 @pytest.fixture
 async def engine(migrated: Path, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """A copy of the migrated template (modules that test both databases define their own)."""
-    copy = tmp_path / "quiz.db"
-    shutil.copy(migrated, copy)
-    engine = create_engine(f"sqlite+aiosqlite:///{copy}")
+    engine = copy_of(migrated, tmp_path)
     yield engine
     await engine.dispose()

@@ -4,7 +4,6 @@ in the service's closing gate, not in the connection pool: none fails on a pool 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.engine import create_engine
 from bot.quiz import config
 from bot.quiz.config import QuizConfig
 from bot.quiz.service import QuizService, Started
+from tests.quiz.conftest import copy_of
 from tests.quiz.test_daily import facts
 from tests.quiz.test_round_runner import FakePresenter
 
@@ -26,10 +25,7 @@ GUILD = 5
 @pytest.fixture
 async def small_pool(migrated: Path, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """Two connections and a short wait for one: as a thousand rounds are to 15 and 30 s."""
-    copy = tmp_path / "quiz.db"
-    shutil.copy(migrated, copy)
-    engine = create_engine(f"sqlite+aiosqlite:///{copy}", pool_size=2, max_overflow=0,
-                           pool_timeout=0.1)
+    engine = copy_of(migrated, tmp_path, pool_size=2, max_overflow=0, pool_timeout=0.1)
     yield engine
     await engine.dispose()
 
