@@ -130,7 +130,8 @@ class AnswerWriter:
             await conn.execute(upsert.on_conflict_do_update(
                 index_elements=["guild_id", "user_id"],
                 set_={"display_name": upsert.excluded.display_name,
-                      "updated_at": upsert.excluded.updated_at}), list(players.values()))
+                      "updated_at": upsert.excluded.updated_at}),
+                [players[key] for key in sorted(players)])  # key order: see totals._upsert
         self.batches += 1
         return inserted
 

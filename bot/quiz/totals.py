@@ -136,7 +136,15 @@ def _counted_ids(*where: Any) -> Any:
 
 async def _upsert(conn: AsyncConnection, totals: list[dict[str, Any]],
                   periods: list[dict[str, Any]]) -> None:
-    """Add counters to the stored rows (created at zero); streak columns are replaced."""
+    """Add counters to the stored rows (created at zero); streak columns are replaced.
+
+    Rows are written in key order, as ``_stored`` locks them: reveals in several channels of
+    one server fold the same members at once, and on PostgreSQL two transactions taking the
+    same rows in different orders deadlock (bench/quiz_load.py, 1,000 rounds in one server,
+    failed 15 rounds that way)."""
+    totals = sorted(totals, key=lambda r: (r["guild_id"], r["user_id"]))
+    periods = sorted(periods, key=lambda r: (r["guild_id"], r["period"], r["starts"],
+                                             r["user_id"]))
     if totals:
         stmt = insert(conn, ScoreTotal)
         table = ScoreTotal.__table__  # type: ignore[attr-defined]
@@ -172,6 +180,10 @@ async def _stored(conn: AsyncConnection, guild_id: int, users: Sequence[int]
                    col(ScoreTotal.last_round_id), col(ScoreTotal.last_question_index))
             .where(col(ScoreTotal.guild_id) == guild_id,
                    col(ScoreTotal.user_id).in_(users[i:i + _CHUNK]))
+            # Locks are taken in the order rows come: without this, in whatever order the
+            # plan scans them (the leaderboard's points index orders them by points, which
+            # other reveals are changing), and two reveals can deadlock; see _upsert.
+            .order_by(col(ScoreTotal.user_id))
             .with_for_update())).all()
         for u, cur, best, at, r, q in rows:
             out[int(u)] = Total(current_streak=int(cur), best_streak=int(best),

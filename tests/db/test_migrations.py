@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+import sys
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -28,6 +31,33 @@ async def test_an_empty_database_ends_at_head(database_url: str) -> None:
         assert {"defector_period", "member_state", "recognition_event"} <= tables
     finally:
         await engine.dispose()
+
+
+def test_head_names_the_newest_script() -> None:
+    assert migrate.HEAD == migrate.head_revision()
+
+
+async def test_a_start_at_head_leaves_alembic_unloaded(database_url: str) -> None:
+    """The usual start (schema already at head) costs one query, not Alembic's modules."""
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+    probe = ("import asyncio, sys\n"
+             "from bot.db import migrate\n"
+             "from bot.db.engine import create_engine\n"
+             "async def main():\n"
+             "    engine = create_engine(sys.argv[1])\n"
+             "    await migrate.upgrade(engine)\n"
+             "    print(await migrate.current_revision(engine), 'alembic' in sys.modules)\n"
+             "    await engine.dispose()\n"
+             "asyncio.run(main())\n")
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", probe, database_url, stdout=asyncio.subprocess.PIPE)
+    out, _ = await child.communicate()
+    assert child.returncode == 0
+    assert out.decode().split() == [migrate.HEAD, "False"]
 
 
 async def test_an_older_schema_upgrades_to_head_and_keeps_its_rows(database_url: str) -> None:
