@@ -34,7 +34,7 @@ async def test_an_empty_database_ends_at_head(database_url: str) -> None:
 
 
 def test_head_names_the_newest_script() -> None:
-    assert migrate.HEAD == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD
 
 
 async def test_a_start_at_head_leaves_alembic_unloaded(database_url: str) -> None:
