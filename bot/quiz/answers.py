@@ -64,6 +64,7 @@ class AnswerWriter:
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.lingered = 0  # batches that waited for company
+        self.rows = 0
         self._last_write = float("-inf")
         self._full = asyncio.Event()  # set when a lingering writer has enough for a batch
 
@@ -133,6 +134,7 @@ class AnswerWriter:
                       "updated_at": upsert.excluded.updated_at}),
                 [players[key] for key in sorted(players)])  # key order: see totals._upsert
         self.batches += 1
+        self.rows += len(batch)
         return inserted
 
     async def close(self) -> None:
@@ -142,3 +144,5 @@ class AnswerWriter:
         await self._queue.put(None)
         await self._task
         self._task = None
+        log.info("answer writer: %d answers in %d transactions (%d lingered for company)",
+                 self.rows, self.batches, self.lingered)

@@ -79,7 +79,7 @@ async def test_a_click_after_a_quiet_spell_is_written_at_once(engine: AsyncEngin
     assert await writer.submit(answer(3))
     assert writer.lingered == 1
     await writer.close()
-    assert writer.batches == 3
+    assert (writer.batches, writer.rows) == (3, 3)
 
 
 async def test_a_full_batch_does_not_wait_out_the_linger(engine: AsyncEngine,
