@@ -181,8 +181,8 @@ async def _stored(conn: AsyncConnection, guild_id: int, users: Sequence[int]
             .where(col(ScoreTotal.guild_id) == guild_id,
                    col(ScoreTotal.user_id).in_(users[i:i + _CHUNK]))
             # Locks are taken in the order rows come: without this, in whatever order the
-            # plan scans them (the leaderboard's points index orders them by points, which
-            # other reveals are changing), and two reveals can deadlock; see _upsert.
+            # plan scans them (the board index, ix_quiz_score_total_board, would give them by
+            # points, which other reveals are changing), and two reveals can deadlock.
             .order_by(col(ScoreTotal.user_id))
             .with_for_update())).all()
         for u, cur, best, at, r, q in rows:
