@@ -91,14 +91,36 @@ def too_late(interaction: discord.Interaction) -> bool:
 def guard(interaction: discord.Interaction, *, component: bool = False) -> None:
     """Start the watchdog for one interaction."""
     loop = asyncio.get_running_loop()
-    interaction.extras["watchdog"] = loop.call_later(
-        WATCHDOG, lambda: loop.create_task(_acknowledge(interaction, component)))
+
+    def fire() -> None:
+        interaction.extras["acknowledging"] = loop.create_task(
+            _acknowledge(interaction, component))
+
+    interaction.extras["watchdog"] = loop.call_later(WATCHDOG, fire)
 
 
 def release(interaction: discord.Interaction) -> None:
     handle = interaction.extras.pop("watchdog", None)
     if handle is not None:
         handle.cancel()
+
+
+def let_go(interaction: discord.Interaction, item: discord.ui.Item[Any] | None = None) -> None:
+    """Nothing will answer ``interaction`` any more (it was released and answered): cut the
+    reference cycles it leaves, so reference counting frees it, its message, member, embeds
+    and the view of the clicked ``item`` now, not the garbage collector later. At 1,000
+    clicks a second that was about 100 objects a click, and the collector's pauses were the
+    receipts' slowest tail (README, "Clicks").
+
+    The cycles: an interaction's response points back at it; and for every click on a
+    ``DynamicItem`` discord.py builds a view from the clicked message, whose items point back
+    at it. Every view the bot sends is made of ``DynamicItem``s, so that view is never one
+    the bot holds. A watchdog that already fired may still be using the interaction: then
+    it stays whole, and the collector frees it."""
+    if item is not None and item.view is not None:
+        item.view.clear_items()
+    if "acknowledging" not in interaction.extras:
+        interaction.response._parent = None  # type: ignore[assignment]
 
 
 async def _acknowledge(interaction: discord.Interaction, component: bool) -> None:

@@ -14,6 +14,7 @@ from bot.reply import (
     HookInteraction,
     Interaction,
     guard,
+    let_go,
     record_interaction,
     release,
     send_ephemeral,
@@ -44,9 +45,12 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
             allowed = await self.check(interaction)
         except Exception:
             await self._failed(interaction)
-            return False
+            allowed = False
+        else:
+            if not allowed:
+                record_interaction(interaction, self.name, "refused")
         if not allowed:
-            record_interaction(interaction, self.name, "refused")
+            let_go(interaction, self)
         return allowed
 
     async def callback(self, interaction: HookInteraction) -> None:
@@ -67,6 +71,7 @@ class Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
         else:
             release(interaction)
             record_interaction(interaction, self.name, "ok")
+        let_go(interaction, self)
 
     async def _failed(self, interaction: Interaction) -> None:
         log.exception("interaction=%s button=%s failed", interaction.id, self.name)

@@ -21,10 +21,11 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.dialect import insert
+from bot.db.dialect import prepared
 from bot.metrics import Metrics
 from bot.quiz.models import Answer, Player
 
@@ -55,6 +56,22 @@ class NewAnswer:
     def key(self) -> tuple[int, int, int]:
         return (self.round_id, self.question_index, self.user_id)
 
+
+
+def _answer_insert(dialect_insert: Any) -> Any:
+    """The new answers, returning those stored (a repeat of a stored one is left out)."""
+    return dialect_insert(Answer).on_conflict_do_nothing(
+        index_elements=["round_id", "question_index", "user_id"]).returning(
+        Answer.round_id, Answer.question_index, Answer.user_id)
+
+
+def _name_upsert(dialect_insert: Any) -> Any:
+    """The players' display names as of their latest answer."""
+    stmt = dialect_insert(Player)
+    return stmt.on_conflict_do_update(
+        index_elements=["guild_id", "user_id"],
+        set_={"display_name": stmt.excluded.display_name,
+              "updated_at": stmt.excluded.updated_at})
 
 class AnswerWriter:
     def __init__(self, engine: AsyncEngine, metrics: Metrics) -> None:
@@ -122,17 +139,10 @@ class AnswerWriter:
                                              "display_name": a.display_name[:100],
                                              "updated_at": a.answered_at} for a in batch}
         async with self.engine.begin() as conn:
-            stmt = insert(conn, Answer).on_conflict_do_nothing(
-                index_elements=["round_id", "question_index", "user_id"])
-            result = await conn.execute(
-                stmt.returning(Answer.round_id, Answer.question_index, Answer.user_id), rows)
+            result = await conn.execute(prepared(conn, _answer_insert), rows)
             inserted = {(int(r[0]), int(r[1]), int(r[2])) for r in result.all()}
-            upsert = insert(conn, Player)
-            await conn.execute(upsert.on_conflict_do_update(
-                index_elements=["guild_id", "user_id"],
-                set_={"display_name": upsert.excluded.display_name,
-                      "updated_at": upsert.excluded.updated_at}),
-                [players[key] for key in sorted(players)])  # key order: see totals._upsert
+            await conn.execute(prepared(conn, _name_upsert),
+                               [players[key] for key in sorted(players)])  # see totals._upsert
         self.batches += 1
         self.rows += len(batch)
         return inserted

@@ -57,11 +57,12 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.db.dialect import insert, utcnow
+from bot.db.dialect import prepared, utcnow
 from bot.quiz.models import QuestionStat
 from bot.quiz.questions.model import Difficulty, Question
 
@@ -219,6 +220,16 @@ _TABLE: Table = QuestionStat.metadata.tables["quiz_question_stats"]
 _CHUNK = 30_000
 
 
+def _count_upsert(dialect_insert: Any) -> Any:
+    stmt = dialect_insert(_TABLE)
+    return stmt.on_conflict_do_update(
+        index_elements=[_TABLE.c.question_id],
+        set_={"answered": _TABLE.c.answered + stmt.excluded.answered,
+              "correct": _TABLE.c.correct + stmt.excluded.correct,
+              "updated_at": stmt.excluded.updated_at},
+    ).returning(_TABLE.c.answered, _TABLE.c.correct)
+
+
 async def record_reveal(conn: AsyncConnection, question_id: str, answered: int,
                         correct: int) -> QuestionStats:
     """Add one reveal's answers to the question's counts and return the new totals (all
@@ -232,15 +243,9 @@ async def record_reveal(conn: AsyncConnection, question_id: str, answered: int,
         row = (await conn.execute(select(_TABLE.c.answered, _TABLE.c.correct).where(
             _TABLE.c.question_id == question_id))).first()
         return QuestionStats(int(row[0]), int(row[1])) if row else QuestionStats(0, 0)
-    stmt = insert(conn, _TABLE).values(question_id=question_id, answered=answered,
-                                       correct=correct, updated_at=utcnow())
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[_TABLE.c.question_id],
-        set_={"answered": _TABLE.c.answered + stmt.excluded.answered,
-              "correct": _TABLE.c.correct + stmt.excluded.correct,
-              "updated_at": stmt.excluded.updated_at},
-    ).returning(_TABLE.c.answered, _TABLE.c.correct)
-    row = (await conn.execute(stmt)).one()
+    row = (await conn.execute(prepared(conn, _count_upsert), {
+        "question_id": question_id, "answered": answered, "correct": correct,
+        "updated_at": utcnow()})).one()
     return QuestionStats(int(row[0]), int(row[1]))
 
 

@@ -45,12 +45,13 @@ import math
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import String, cast, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.db.dialect import insert
+from bot.db.dialect import prepared
 from bot.facts.records import Facts
 from bot.quiz.clock import SYSTEM_CLOCK, Clock
 from bot.quiz.difficulty import load_difficulty_of
@@ -297,6 +298,14 @@ async def load_history(conn: AsyncConnection, guild_id: int) -> dict[str, dt.dat
     return history
 
 
+def _history_upsert(dialect_insert: Any) -> Any:
+    # Two channels of one server may draw at once: the later write wins, never fails.
+    stmt = dialect_insert(_HISTORY)
+    return stmt.on_conflict_do_update(
+        index_elements=["guild_id", "question_id"],
+        set_={"asked_at": stmt.excluded.asked_at, "subjects": stmt.excluded.subjects})
+
+
 async def record(conn: AsyncConnection, guild_id: int, questions: Iterable[Question],
                  asked_at: dt.datetime, *, limit: int = HISTORY_LIMIT,
                  known: int | None = None) -> None:
@@ -310,11 +319,7 @@ async def record(conn: AsyncConnection, guild_id: int, questions: Iterable[Quest
              "subjects": " ".join(sorted(subjects_of(q)))}
             for q in sorted(questions, key=lambda q: q.id)]
     if rows:
-        stmt = insert(conn, _HISTORY).values(rows)
-        # Two channels of one server may draw at once: the later write wins, never fails.
-        await conn.execute(stmt.on_conflict_do_update(
-            index_elements=["guild_id", "question_id"],
-            set_={"asked_at": stmt.excluded.asked_at, "subjects": stmt.excluded.subjects}))
+        await conn.execute(prepared(conn, _history_upsert), rows)
     if known is not None and known + len(rows) <= limit:
         return
     newest = (select(col(QuestionHistory.question_id))

@@ -24,7 +24,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.db.dialect import insert
+from bot.db.dialect import insert, prepared
 from bot.quiz.models import Answer, PointsAdjustment, ScorePeriod, ScoreTotal
 
 PERIODS = ("week", "month")
@@ -146,26 +146,36 @@ async def _upsert(conn: AsyncConnection, totals: list[dict[str, Any]],
     periods = sorted(periods, key=lambda r: (r["guild_id"], r["period"], r["starts"],
                                              r["user_id"]))
     if totals:
-        stmt = insert(conn, ScoreTotal)
-        table = ScoreTotal.__table__  # type: ignore[attr-defined]
-        await conn.execute(stmt.on_conflict_do_update(
-            index_elements=["guild_id", "user_id"],
-            set_={"points": table.c.points + stmt.excluded.points,
-                  "answered": table.c.answered + stmt.excluded.answered,
-                  "correct": table.c.correct + stmt.excluded.correct,
-                  "current_streak": stmt.excluded.current_streak,
-                  "best_streak": stmt.excluded.best_streak,
-                  "last_answered_at": stmt.excluded.last_answered_at,
-                  "last_round_id": stmt.excluded.last_round_id,
-                  "last_question_index": stmt.excluded.last_question_index}), totals)
+        await conn.execute(prepared(conn, _total_upsert), totals)
     if periods:
-        stmt = insert(conn, ScorePeriod)
-        table = ScorePeriod.__table__  # type: ignore[attr-defined]
-        await conn.execute(stmt.on_conflict_do_update(
-            index_elements=["guild_id", "period", "starts", "user_id"],
-            set_={"points": table.c.points + stmt.excluded.points,
-                  "answered": table.c.answered + stmt.excluded.answered,
-                  "correct": table.c.correct + stmt.excluded.correct}), periods)
+        await conn.execute(prepared(conn, _period_upsert), periods)
+
+
+def _total_upsert(dialect_insert: Any) -> Any:
+    """Counters added to the member's all-time row, streak columns replaced."""
+    stmt = dialect_insert(ScoreTotal)
+    table = ScoreTotal.__table__  # type: ignore[attr-defined]
+    return stmt.on_conflict_do_update(
+        index_elements=["guild_id", "user_id"],
+        set_={"points": table.c.points + stmt.excluded.points,
+              "answered": table.c.answered + stmt.excluded.answered,
+              "correct": table.c.correct + stmt.excluded.correct,
+              "current_streak": stmt.excluded.current_streak,
+              "best_streak": stmt.excluded.best_streak,
+              "last_answered_at": stmt.excluded.last_answered_at,
+              "last_round_id": stmt.excluded.last_round_id,
+              "last_question_index": stmt.excluded.last_question_index})
+
+
+def _period_upsert(dialect_insert: Any) -> Any:
+    """Counters added to the member's week and month rows."""
+    stmt = dialect_insert(ScorePeriod)
+    table = ScorePeriod.__table__  # type: ignore[attr-defined]
+    return stmt.on_conflict_do_update(
+        index_elements=["guild_id", "period", "starts", "user_id"],
+        set_={"points": table.c.points + stmt.excluded.points,
+              "answered": table.c.answered + stmt.excluded.answered,
+              "correct": table.c.correct + stmt.excluded.correct})
 
 
 async def _stored(conn: AsyncConnection, guild_id: int, users: Sequence[int]
