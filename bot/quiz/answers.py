@@ -57,7 +57,6 @@ class NewAnswer:
         return (self.round_id, self.question_index, self.user_id)
 
 
-
 def _answer_insert(dialect_insert: Any) -> Any:
     """The new answers, returning those stored (a repeat of a stored one is left out)."""
     return dialect_insert(Answer).on_conflict_do_nothing(
@@ -72,6 +71,7 @@ def _name_upsert(dialect_insert: Any) -> Any:
         index_elements=["guild_id", "user_id"],
         set_={"display_name": stmt.excluded.display_name,
               "updated_at": stmt.excluded.updated_at})
+
 
 class AnswerWriter:
     def __init__(self, engine: AsyncEngine, metrics: Metrics) -> None:

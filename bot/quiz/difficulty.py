@@ -221,6 +221,7 @@ _CHUNK = 30_000
 
 
 def _count_upsert(dialect_insert: Any) -> Any:
+    """A reveal's answers added to the question's counts, returning the new counts."""
     stmt = dialect_insert(_TABLE)
     return stmt.on_conflict_do_update(
         index_elements=[_TABLE.c.question_id],
