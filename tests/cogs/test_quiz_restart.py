@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from bot.local.standin import StandIn
 from bot.quiz import config
 from bot.quiz.config import QuizConfig
 from bot.services import Services
-from tests.cogs.test_quiz import answer_key, is_question
+from tests.cogs.test_quiz import answer_key, is_question, rows
 from tests.support.processes import bot_env, bot_process, wait_until
 
 
@@ -43,6 +44,13 @@ async def test_a_restart_mid_round_keeps_points_and_ends_old_buttons(
             key = await answer_key(services, q0)
             locked = await players.click(q0, index=key, user=bob)
             assert locked.content.startswith("🔒 Locked in")
+            # The crash comes once the question's message id is stored: a process killed
+            # between posting a question and storing its id leaves buttons nobody can find.
+            for _ in range(100):
+                if (await rows(services, "SELECT message_id FROM quiz_round_question "
+                               "WHERE message_id = :m", m=int(q0["id"]))):
+                    break
+                await asyncio.sleep(0.1)
             proc.kill()  # a crash: no goodbye, no clean-up
             await proc.wait()
         async with running_bot(services, standin=standin) as local:
