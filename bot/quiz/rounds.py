@@ -68,6 +68,9 @@ class AnswerStatus(enum.Enum):
     ALREADY = "already"
     CLOSED = "closed"  # that question's time is up
     ENDED = "ended"  # the round is over (or unknown: e.g. before a restart)
+    # The round was cut off by a crash while this question was open and its message id may
+    # never have been stored, so nobody took its buttons away: the click's handler does.
+    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,8 @@ class QuizService:
         # A round this process does not run (see ``_answer_elsewhere``): the database decides.
         found = await self._open_question(round_id, index)
         if not isinstance(found, tuple):
-            status = (lifelines.LifelineStatus.ENDED if found is AnswerStatus.ENDED
+            status = (lifelines.LifelineStatus.ENDED
+                      if found in (AnswerStatus.ENDED, AnswerStatus.INTERRUPTED)
                       else lifelines.LifelineStatus.CLOSED)
             return lifelines.LifelineResult(status)
         question, asked_at = found
@@ -274,6 +275,8 @@ class QuizService:
                 .join(RoundQuestion, col(RoundQuestion.round_id) == col(QuizRound.id))
                 .where(col(QuizRound.id) == round_id, col(RoundQuestion.index) == index))
             ).first()
+        if row is not None and row.status == RoundStatus.INTERRUPTED and not row.revealed:
+            return AnswerStatus.INTERRUPTED
         if row is None or row.status != RoundStatus.RUNNING:
             return AnswerStatus.ENDED
         if row.revealed:

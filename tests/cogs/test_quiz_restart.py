@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from bot.local.driver import LocalDiscord, buttons
@@ -17,8 +18,9 @@ from tests.cogs.test_quiz import answer_key, is_question, rows
 from tests.support.processes import bot_env, bot_process, wait_until
 
 
+@pytest.mark.parametrize("id_stored", [True, False], ids=["id-stored", "id-lost"])
 async def test_a_restart_mid_round_keeps_points_and_ends_old_buttons(
-    services: Services, tmp_path: Path
+    services: Services, tmp_path: Path, id_stored: bool
 ) -> None:
     standin = StandIn()
     await standin.start()
@@ -53,16 +55,26 @@ async def test_a_restart_mid_round_keeps_points_and_ends_old_buttons(
                 await asyncio.sleep(0.1)
             proc.kill()  # a crash: no goodbye, no clean-up
             await proc.wait()
+        if not id_stored:
+            # The other crash: after the question was posted, before its id was stored
+            # (RoundRunner._ask), which leaves the same rows as this.
+            async with services.engine.begin() as conn:
+                await conn.execute(sa.text("UPDATE quiz_round_question SET message_id = NULL"))
         async with running_bot(services, standin=standin) as local:
             notice = await local.wait_for_message(
                 lambda m: bool(m["embeds"]) and
                 m["embeds"][0]["title"] == "Round interrupted by a restart", timeout=10)
             assert "Points already awarded stay" in notice["embeds"][0]["description"]
-            assert buttons(local.standin.messages[int(q0["id"])]) == []  # buttons removed
+            if id_stored:
+                assert buttons(local.standin.messages[int(q0["id"])]) == []  # buttons removed
+            else:  # nobody knows which message holds them until someone clicks one
+                assert buttons(local.standin.messages[int(q0["id"])]) != []
             # Carol's client still shows the old question: her click reaches the new bot.
-            late = await local.click(q0, index=key, user=carol, as_seen=True)
+            late = await local.click(q0, index=key, user=carol, as_seen=id_stored)
             assert late.ephemeral
             assert late.content == "This round has ended."
+            await wait_until(lambda: buttons(local.standin.messages[int(q0["id"])]) == [], 10,
+                             "the stale buttons to be removed")
             board = (await local.invoke("/leaderboard")).embed
             assert board["description"].startswith(f"**1.** <@{bob.id}> — ")
             again = await local.invoke("/quiz start", user=carol, channel=channel)

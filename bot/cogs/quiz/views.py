@@ -65,6 +65,7 @@ ANSWER_REPLIES = {
     AnswerStatus.ALREADY: N_("You already answered this question."),
     AnswerStatus.CLOSED: N_("Time's up for this question."),
     AnswerStatus.ENDED: N_("This round has ended."),
+    AnswerStatus.INTERRUPTED: N_("This round has ended."),
 }
 DB_TROUBLE = N_("Sorry — your answer could not be recorded just now (the database did not "
                 "answer). Nothing was saved; try again.")
@@ -116,6 +117,14 @@ class AnswerButton(Button,
         else:
             text = _(ANSWER_REPLIES[result.status])
         await respond(interaction, text, ephemeral=True)
+        if result.status is AnswerStatus.INTERRUPTED and interaction.message is not None:
+            # A crash between posting the question and storing its id left these buttons
+            # where the restart's sweeper could not find them: the first click clears them.
+            try:
+                await interaction.message.edit(view=None)
+            except discord.HTTPException as exc:
+                log.warning("interaction %s: stale buttons not removed: %s",
+                            interaction.id, exc)
 
 
 FIFTY_FIFTY_LABEL = "50/50"
