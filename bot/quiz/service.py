@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, inspect, or_, select, update
+from sqlalchemy import bindparam, insert, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
@@ -47,6 +47,14 @@ log = logging.getLogger(__name__)
 # The stored key as a Core column: the model's ``id`` is ``int | None`` (None until the row
 # is inserted), which would make every id read back optional to the type checker.
 _ROUND_ID = inspect(QuizRound).c.id
+# The heartbeat's statements, built once: built per call, each left a few objects in
+# reference cycles every tick, for the collector to find between clicks.
+_POLL_STOPS = select(_ROUND_ID, col(QuizRound.status), col(QuizRound.owner),
+                     col(QuizRound.stop_requested_at), col(QuizRound.stop_requested_by)
+                     ).where(_ROUND_ID.in_(bindparam("ids", expanding=True)))
+_RENEW_LEASES = update(QuizRound).where(
+    _ROUND_ID.in_(bindparam("ids", expanding=True)), col(QuizRound.owner) == bindparam("b_owner"),
+    col(QuizRound.status) == RoundStatus.RUNNING).values(lease_until=bindparam("until"))
 # Rounds one member may run at once, across servers and processes (the database counts): a
 # round holds a channel and renders a picture per question, and one member started 40.
 MAX_ROUNDS_PER_MEMBER = 2
@@ -355,10 +363,7 @@ class QuizService:
         if not ids:
             return
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(
-                select(_ROUND_ID, col(QuizRound.status), col(QuizRound.owner),
-                       col(QuizRound.stop_requested_at), col(QuizRound.stop_requested_by))
-                .where(_ROUND_ID.in_(ids)))).all()
+            rows = (await conn.execute(_POLL_STOPS, {"ids": ids})).all()
         for round_id, status, owner, requested_at, requested_by in rows:
             runner = self.runners.get(int(round_id))
             if runner is None:
@@ -378,10 +383,9 @@ class QuizService:
         if not ids:
             return
         async with self.engine.begin() as conn:
-            await conn.execute(update(QuizRound).where(
-                _ROUND_ID.in_(ids), col(QuizRound.owner) == self.owner,
-                col(QuizRound.status) == RoundStatus.RUNNING)
-                .values(lease_until=self.clock.now() + dt.timedelta(seconds=self.lease)))
+            await conn.execute(_RENEW_LEASES, {
+                "ids": ids, "b_owner": self.owner,
+                "until": self.clock.now() + dt.timedelta(seconds=self.lease)})
 
     async def sweep(self, owns: Callable[[int], bool] = lambda _g: True) -> list[Interrupted]:
         """Never a stuck channel: record the ends this process still owes, then close the
