@@ -11,6 +11,19 @@ the batch is full enough or the linger is over: a transaction costs the bot abou
 for one row and 2.2 ms for fifty (SQLite, measured), so under a sustained stream (hundreds of
 clicks a second, spread out) this is what keeps the batches full instead of a few rows each.
 The linger delays a receipt by at most ``LINGER``, well under what a player can notice.
+
+On PostgreSQL a batch is one statement sent in autocommit (``_PG_WRITE``): the answers and
+the names as arrays, so the statement's text, and so its prepared plan, is the same for any
+batch size; a statement commits atomically on its own, so both inserts land together or not
+at all. While clicks stream in, the writer keeps its connection between batches instead of
+taking one from the pool for each: the pool's pre-ping (BEGIN, a ping, ROLLBACK) is three
+round trips. Each round trip waits for a turn of the bot's event loop, and on a loop busy
+with clicks a turn is what a receipt waits for: the generic path took about 24 turns a
+batch, the single statement on a kept connection 6 (bench/answer_writer.py; README,
+"Clicks"). A kept connection may have died since its last batch (the database restarted or
+failed over): the batch then goes once more on a fresh connection, and a row that the dead
+attempt did store, with the same moment and option, counts as this batch's
+(``_PG_RETRY``), so a receipt never says "already answered" of the member's own answer.
 """
 
 from __future__ import annotations
@@ -23,7 +36,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.db.dialect import prepared
 from bot.metrics import Metrics
@@ -73,6 +87,46 @@ def _name_upsert(dialect_insert: Any) -> Any:
               "updated_at": stmt.excluded.updated_at})
 
 
+# Rows come as one array per column (``unnest`` zips them back into rows); names are sorted
+# by (guild, member) and written in that order, as the generic path does (see totals._upsert).
+_PG_BATCH = """
+WITH new AS (
+    SELECT * FROM unnest(CAST(:round_id AS INTEGER[]), CAST(:question_index AS INTEGER[]),
+                         CAST(:guild_id AS BIGINT[]), CAST(:user_id AS BIGINT[]),
+                         CAST(:option_index AS INTEGER[]), CAST(:correct AS BOOLEAN[]),
+                         CAST(:points AS INTEGER[]), CAST(:elapsed_ms AS INTEGER[]),
+                         CAST(:answered_at AS TIMESTAMPTZ[]))
+        AS n(round_id, question_index, guild_id, user_id, option_index, correct, points,
+             elapsed_ms, answered_at)
+), stored AS (
+    INSERT INTO quiz_answer (round_id, question_index, guild_id, user_id, option_index,
+                             correct, points, elapsed_ms, answered_at)
+    SELECT * FROM new
+    ON CONFLICT (round_id, question_index, user_id) DO NOTHING
+    RETURNING round_id, question_index, user_id
+), names AS (
+    INSERT INTO quiz_player (guild_id, user_id, display_name, updated_at)
+    SELECT * FROM unnest(CAST(:p_guild_id AS BIGINT[]), CAST(:p_user_id AS BIGINT[]),
+                         CAST(:p_display_name AS VARCHAR[]),
+                         CAST(:p_updated_at AS TIMESTAMPTZ[])) AS p(g, u, n, t)
+    ORDER BY g, u
+    ON CONFLICT (guild_id, user_id) DO UPDATE
+    SET display_name = excluded.display_name, updated_at = excluded.updated_at
+)
+SELECT round_id, question_index, user_id FROM stored
+"""
+_PG_WRITE = sa.text(_PG_BATCH)
+# The same, after an attempt whose fate is unknown: the main query sees the rows committed
+# before it (not those ``stored`` adds), so this finds what the lost attempt wrote.
+_PG_RETRY = sa.text(_PG_BATCH + """UNION ALL
+SELECT a.round_id, a.question_index, a.user_id
+FROM quiz_answer AS a JOIN new USING (round_id, question_index, user_id)
+WHERE a.answered_at = new.answered_at AND a.option_index = new.option_index
+""")
+_ANSWER_COLUMNS = ("round_id", "question_index", "guild_id", "user_id", "option_index",
+                   "correct", "points", "elapsed_ms", "answered_at")
+
+
 class AnswerWriter:
     def __init__(self, engine: AsyncEngine, metrics: Metrics) -> None:
         self.engine = engine
@@ -84,6 +138,8 @@ class AnswerWriter:
         self.rows = 0
         self._last_write = float("-inf")
         self._full = asyncio.Event()  # set when a lingering writer has enough for a batch
+        self._kept: AsyncConnection | None = None  # PostgreSQL, while clicks stream in
+        self.retries = 0  # batches sent again because a kept connection had died
 
     async def submit(self, answer: NewAnswer) -> bool:
         """Write ``answer``; True if it was recorded, False if that user had already answered
@@ -98,7 +154,15 @@ class AnswerWriter:
     async def _run(self) -> None:
         stopping = False
         while not stopping:
-            first = await self._queue.get()
+            if self._kept is None:
+                first = await self._queue.get()
+            else:
+                try:  # a quiet spell gives the kept connection back to the pool
+                    async with asyncio.timeout(BUSY):
+                        first = await self._queue.get()
+                except TimeoutError:
+                    await self._let_go_of_connection()
+                    continue
             if first is None:
                 return
             if self._queue.qsize() < FULL - 1 and time.monotonic() - self._last_write < BUSY:
@@ -131,21 +195,75 @@ class AnswerWriter:
                     inserted.discard(item.key)  # a duplicate within the batch loses
 
     async def _write(self, batch: list[NewAnswer]) -> set[tuple[int, int, int]]:
-        rows = [{"round_id": a.round_id, "question_index": a.question_index,
-                 "guild_id": a.guild_id, "user_id": a.user_id, "option_index": a.option_index,
-                 "correct": a.correct, "points": a.points, "elapsed_ms": a.elapsed_ms,
-                 "answered_at": a.answered_at} for a in batch]
-        players = {(a.guild_id, a.user_id): {"guild_id": a.guild_id, "user_id": a.user_id,
-                                             "display_name": a.display_name[:100],
-                                             "updated_at": a.answered_at} for a in batch}
-        async with self.engine.begin() as conn:
-            result = await conn.execute(prepared(conn, _answer_insert), rows)
-            inserted = {(int(r[0]), int(r[1]), int(r[2])) for r in result.all()}
-            await conn.execute(prepared(conn, _name_upsert),
-                               [players[key] for key in sorted(players)])  # see totals._upsert
+        players = {(a.guild_id, a.user_id): (a.display_name[:100], a.answered_at)
+                   for a in batch}
+        if self.engine.dialect.name == "postgresql":
+            inserted = await self._write_postgresql(batch, players)
+        else:
+            inserted = await self._write_generic(batch, players)
         self.batches += 1
         self.rows += len(batch)
         return inserted
+
+    async def _write_generic(self, batch: list[NewAnswer],
+                             players: dict[tuple[int, int], tuple[str, dt.datetime]]
+                             ) -> set[tuple[int, int, int]]:
+        rows = [{name: getattr(a, name) for name in _ANSWER_COLUMNS} for a in batch]
+        names = [{"guild_id": guild, "user_id": user, "display_name": name, "updated_at": at}
+                 for (guild, user), (name, at) in sorted(players.items())]
+        async with self.engine.begin() as conn:
+            result = await conn.execute(prepared(conn, _answer_insert), rows)
+            inserted = {(int(r[0]), int(r[1]), int(r[2])) for r in result.all()}
+            await conn.execute(prepared(conn, _name_upsert), names)  # see totals._upsert
+        return inserted
+
+    async def _write_postgresql(self, batch: list[NewAnswer],
+                                players: dict[tuple[int, int], tuple[str, dt.datetime]]
+                                ) -> set[tuple[int, int, int]]:
+        params: dict[str, list[Any]] = {name: [getattr(a, name) for a in batch]
+                                        for name in _ANSWER_COLUMNS}
+        keys = sorted(players)
+        params["p_guild_id"] = [guild for guild, _ in keys]
+        params["p_user_id"] = [user for _, user in keys]
+        params["p_display_name"] = [players[key][0] for key in keys]
+        params["p_updated_at"] = [players[key][1] for key in keys]
+        kept = self._kept is not None
+        try:
+            result = await (await self._connection()).execute(_PG_WRITE, params)
+        except sa.exc.DBAPIError as exc:
+            await self._let_go_of_connection()
+            if not (kept and exc.connection_invalidated):
+                raise
+            log.info("answer writer: the kept connection had died (%s); writing again",
+                     type(exc.orig).__name__)
+            self.retries += 1
+            try:
+                result = await (await self._connection()).execute(_PG_RETRY, params)
+            except BaseException:
+                await self._let_go_of_connection()
+                raise
+        except BaseException:
+            await self._let_go_of_connection()
+            raise
+        return {(int(r[0]), int(r[1]), int(r[2])) for r in result.all()}
+
+    async def _connection(self) -> AsyncConnection:
+        """The kept connection, or a new one from the pool (pre-pinged) in autocommit: no
+        BEGIN and COMMIT around its statements (with asyncpg a flag, no round trip)."""
+        if self._kept is None:
+            conn = await self.engine.connect()
+            try:
+                self._kept = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            except BaseException:
+                await conn.close()
+                raise
+        return self._kept
+
+    async def _let_go_of_connection(self) -> None:
+        conn, self._kept = self._kept, None
+        if conn is not None:
+            with contextlib.suppress(Exception):  # a dead one is dropped by the pool anyway
+                await conn.close()
 
     async def close(self) -> None:
         """Write everything already submitted, then stop."""
@@ -154,5 +272,7 @@ class AnswerWriter:
         await self._queue.put(None)
         await self._task
         self._task = None
+        await self._let_go_of_connection()
         log.info("answer writer: %d answers in %d transactions (%d lingered for company)",
                  self.rows, self.batches, self.lingered)
+
