@@ -18,8 +18,8 @@ batch size; a statement commits atomically on its own, so both inserts land toge
 at all. While clicks stream in, the writer keeps its connection between batches instead of
 taking one from the pool for each: the pool's pre-ping (BEGIN, a ping, ROLLBACK) is three
 round trips. Each round trip waits for a turn of the bot's event loop, and on a loop busy
-with clicks a turn is what a receipt waits for: the generic path took about 24 turns a
-batch, the single statement on a kept connection 6 (bench/answer_writer.py; README,
+with clicks a turn is what a receipt waits for: the generic path took about 25 turns a
+batch, the single statement on a kept connection 3 (bench/answer_writer.py; README,
 "Clicks"). A kept connection may have died since its last batch (the database restarted or
 failed over): the batch then goes once more on a fresh connection, and a row that the dead
 attempt did store, with the same moment and option, counts as this batch's
@@ -229,35 +229,28 @@ class AnswerWriter:
         params["p_updated_at"] = [players[key][1] for key in keys]
         kept = self._kept is not None
         try:
-            result = await (await self._connection()).execute(_PG_WRITE, params)
+            result = await self._execute(_PG_WRITE, params)
         except sa.exc.DBAPIError as exc:
-            await self._let_go_of_connection()
             if not (kept and exc.connection_invalidated):
                 raise
             log.info("answer writer: the kept connection had died (%s); writing again",
                      type(exc.orig).__name__)
             self.retries += 1
-            try:
-                result = await (await self._connection()).execute(_PG_RETRY, params)
-            except BaseException:
-                await self._let_go_of_connection()
-                raise
+            result = await self._execute(_PG_RETRY, params)
+        return {(int(r[0]), int(r[1]), int(r[2])) for r in result.all()}
+
+    async def _execute(self, statement: Any, params: dict[str, list[Any]]) -> Any:
+        """On the kept connection, or else a new one from the pool (pre-pinged) put in
+        autocommit: no BEGIN and COMMIT around the statement (with asyncpg a flag on the
+        connection, no round trip). A connection that failed is not kept."""
+        if self._kept is None:
+            conn = await self.engine.connect()
+            self._kept = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            return await self._kept.execute(statement, params)
         except BaseException:
             await self._let_go_of_connection()
             raise
-        return {(int(r[0]), int(r[1]), int(r[2])) for r in result.all()}
-
-    async def _connection(self) -> AsyncConnection:
-        """The kept connection, or a new one from the pool (pre-pinged) in autocommit: no
-        BEGIN and COMMIT around its statements (with asyncpg a flag, no round trip)."""
-        if self._kept is None:
-            conn = await self.engine.connect()
-            try:
-                self._kept = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            except BaseException:
-                await conn.close()
-                raise
-        return self._kept
 
     async def _let_go_of_connection(self) -> None:
         conn, self._kept = self._kept, None
@@ -275,4 +268,3 @@ class AnswerWriter:
         await self._let_go_of_connection()
         log.info("answer writer: %d answers in %d transactions (%d lingered for company)",
                  self.rows, self.batches, self.lingered)
-
