@@ -1,6 +1,6 @@
 """The answer writer's two ways to write a batch, timed against each other in the same run.
 
-    DATABASE_URL=postgresql+asyncpg://… .venv/bin/python bench/answer_writer.py [--batches 200]
+    DATABASE_URL=postgresql+asyncpg://… .venv/bin/python bench/answer_writer.py [--batches 100] [--busy 20]
 
 The generic way (a connection from the pool for each batch, pre-pinged, and a transaction
 around a multi-row insert and the names' upsert: the only one on SQLite, and PostgreSQL's
@@ -28,9 +28,8 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import median
 
 from bot.db import migrate
 from bot.db.engine import create_engine
@@ -50,11 +49,6 @@ async def hog(stop: asyncio.Event) -> None:
         while time.perf_counter() < end:
             pass
         await asyncio.sleep(0)
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
 
 
 async def main(batches: int, busy: int) -> None:
@@ -78,8 +72,8 @@ async def main(batches: int, busy: int) -> None:
 
     writer = AnswerWriter(engine, Metrics())
     ways: dict[str, Callable[[AnswerWriter, list[NewAnswer]], Awaitable[object]]] = {
-        "generic": lambda w, b: w._write_generic(b, players(b)),
-        "statement": lambda w, b: w._write_postgresql(b, players(b)),
+        "generic": AnswerWriter._write_generic,
+        "statement": AnswerWriter._write_postgresql,
     }
     for loads in ((0, busy) if busy else (0,)):
         stop = asyncio.Event()
@@ -105,10 +99,6 @@ async def main(batches: int, busy: int) -> None:
     generic, statement = last
     print(f"batch={SIZES[-1]} busy={busy} generic_ms={generic * 1000:.2f} "
           f"statement_ms={statement * 1000:.2f} ratio={statement / generic:.2f}")
-
-
-def players(rows: list[NewAnswer]) -> dict[tuple[int, int], tuple[str, dt.datetime]]:
-    return {(a.guild_id, a.user_id): (a.display_name, a.answered_at) for a in rows}
 
 
 if __name__ == "__main__":

@@ -125,6 +125,14 @@ WHERE a.answered_at = new.answered_at AND a.option_index = new.option_index
 """)
 _ANSWER_COLUMNS = ("round_id", "question_index", "guild_id", "user_id", "option_index",
                    "correct", "points", "elapsed_ms", "answered_at")
+_NAME_COLUMNS = ("guild_id", "user_id", "display_name", "updated_at")
+
+
+def _latest_names(batch: list[NewAnswer]) -> list[tuple[int, int, str, dt.datetime]]:
+    """Each member's display name as of their latest answer in the batch, in (guild, member)
+    order: both paths write the names in that order (see totals._upsert)."""
+    latest = {(a.guild_id, a.user_id): (a.display_name[:100], a.answered_at) for a in batch}
+    return [(guild, user, name, at) for (guild, user), (name, at) in sorted(latest.items())]
 
 
 class AnswerWriter:
@@ -154,15 +162,12 @@ class AnswerWriter:
     async def _run(self) -> None:
         stopping = False
         while not stopping:
-            if self._kept is None:
-                first = await self._queue.get()
-            else:
-                try:  # a quiet spell gives the kept connection back to the pool
-                    async with asyncio.timeout(BUSY):
-                        first = await self._queue.get()
-                except TimeoutError:
-                    await self._let_go_of_connection()
-                    continue
+            try:  # a quiet spell gives the kept connection back to the pool
+                async with asyncio.timeout(None if self._kept is None else BUSY):
+                    first = await self._queue.get()
+            except TimeoutError:
+                await self._let_go_of_connection()
+                continue
             if first is None:
                 return
             if self._queue.qsize() < FULL - 1 and time.monotonic() - self._last_write < BUSY:
@@ -195,38 +200,29 @@ class AnswerWriter:
                     inserted.discard(item.key)  # a duplicate within the batch loses
 
     async def _write(self, batch: list[NewAnswer]) -> set[tuple[int, int, int]]:
-        players = {(a.guild_id, a.user_id): (a.display_name[:100], a.answered_at)
-                   for a in batch}
         if self.engine.dialect.name == "postgresql":
-            inserted = await self._write_postgresql(batch, players)
+            inserted = await self._write_postgresql(batch)
         else:
-            inserted = await self._write_generic(batch, players)
+            inserted = await self._write_generic(batch)
         self.batches += 1
         self.rows += len(batch)
         return inserted
 
-    async def _write_generic(self, batch: list[NewAnswer],
-                             players: dict[tuple[int, int], tuple[str, dt.datetime]]
-                             ) -> set[tuple[int, int, int]]:
+    async def _write_generic(self, batch: list[NewAnswer]) -> set[tuple[int, int, int]]:
         rows = [{name: getattr(a, name) for name in _ANSWER_COLUMNS} for a in batch]
-        names = [{"guild_id": guild, "user_id": user, "display_name": name, "updated_at": at}
-                 for (guild, user), (name, at) in sorted(players.items())]
+        names = [dict(zip(_NAME_COLUMNS, row, strict=True)) for row in _latest_names(batch)]
         async with self.engine.begin() as conn:
             result = await conn.execute(prepared(conn, _answer_insert), rows)
             inserted = {(int(r[0]), int(r[1]), int(r[2])) for r in result.all()}
-            await conn.execute(prepared(conn, _name_upsert), names)  # see totals._upsert
+            await conn.execute(prepared(conn, _name_upsert), names)
         return inserted
 
-    async def _write_postgresql(self, batch: list[NewAnswer],
-                                players: dict[tuple[int, int], tuple[str, dt.datetime]]
-                                ) -> set[tuple[int, int, int]]:
+    async def _write_postgresql(self, batch: list[NewAnswer]) -> set[tuple[int, int, int]]:
         params: dict[str, list[Any]] = {name: [getattr(a, name) for a in batch]
                                         for name in _ANSWER_COLUMNS}
-        keys = sorted(players)
-        params["p_guild_id"] = [guild for guild, _ in keys]
-        params["p_user_id"] = [user for _, user in keys]
-        params["p_display_name"] = [players[key][0] for key in keys]
-        params["p_updated_at"] = [players[key][1] for key in keys]
+        names = _latest_names(batch)
+        for i, name in enumerate(_NAME_COLUMNS):
+            params[f"p_{name}"] = [row[i] for row in names]
         kept = self._kept is not None
         try:
             result = await self._execute(_PG_WRITE, params)
