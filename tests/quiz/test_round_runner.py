@@ -509,6 +509,54 @@ async def test_live_counts_share_the_process_edit_budget() -> None:
         await counter.close()
 
 
+class CountingClock(FakeClock):
+    """A fake clock that counts the timed waits: each is a task and a timer on a real loop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits = 0
+
+    async def wait(self, event: asyncio.Event, seconds: float) -> bool:
+        if seconds > 0 and not event.is_set():
+            self.waits += 1
+        return await super().wait(event, seconds)
+
+
+async def test_counts_past_the_edit_budget_queue_in_turn_and_never_poll() -> None:
+    """Fifty rounds' counts against a budget of 2 edits a second: the ones that find it
+    empty are shown in the order they asked, within the budget, and while they wait nothing
+    wakes but the budget's own timer (polling woke every waiting count every 3 s). A round
+    that closes while queued gives its place up and never edits."""
+    clock = CountingClock()
+    budget = EditBudget(clock, per_second=2)
+    order: list[int] = []
+
+    def show_for(n: int) -> Any:
+        async def show(count: int) -> None:
+            order.append(n)
+        return show
+
+    counters = [LiveCount(show_for(n), clock, 3.0, budget) for n in range(50)]
+    for counter in counters:
+        counter.bump(1)
+    await asyncio.sleep(0.01)
+    assert order == [0, 1]  # a second's worth at once, the rest queued
+    await counters[2].close()  # its round revealed while it waited
+    seconds = 0
+    while len(order) < 49 and seconds < 60:
+        await clock.advance(1.0)
+        await asyncio.sleep(0.01)
+        seconds += 1
+        assert len(order) <= 2 + 2 * seconds  # within the budget
+    assert order == [0, 1, *range(3, 50)]  # first come, first served; 2 never edited
+    assert budget.refused == 48
+    # The budget's timer, about once per token handed out; polling would have woken each
+    # waiting count every 3 s: hundreds of waits.
+    assert clock.waits <= 48 + 2, clock.waits
+    for counter in counters:
+        await counter.close()
+
+
 def test_ties_share_a_rank() -> None:
     board = [ScoreLine(1, "a", 300, 2), ScoreLine(2, "b", 250, 1), ScoreLine(3, "c", 250, 1),
              ScoreLine(4, "d", 250, 2), ScoreLine(5, "e", 0, 0), ScoreLine(6, "f", 0, 0)]
