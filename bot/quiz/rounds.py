@@ -305,8 +305,8 @@ class LiveCount:
                     # At the process's edit budget this waits its turn; the counts that
                     # arrive meanwhile coalesce into the edit it then makes.
                     self._turn = self.budget.turn()
-                    if not await self._turn:
-                        return
+                    if not await self._turn or self._closed.is_set():
+                        return  # given up, or dealt a turn just as the round closed
                 self._last = self.clock.monotonic()
                 count = self.count
                 self.edits += 1

@@ -557,6 +557,39 @@ async def test_counts_past_the_edit_budget_queue_in_turn_and_never_poll() -> Non
         await counter.close()
 
 
+async def test_a_count_dealt_its_turn_as_its_round_closes_does_not_edit() -> None:
+    """Two queued counts are dealt their turns at the same moment, and the first one's edit
+    is where the second's round reveals (any task of that loop turn could be): the second
+    must not spend an edit, and a place in the budget, on a message its reveal replaces."""
+    clock = FakeClock()
+    budget = EditBudget(clock, per_second=2)
+    shown: list[str] = []
+
+    async def fill(count: int) -> None:
+        shown.append("filler")
+
+    async def show_first(count: int) -> None:
+        shown.append("first")
+        await late.close()
+
+    async def show_late(count: int) -> None:
+        shown.append("late")
+
+    fillers = [LiveCount(fill, clock, 3.0, budget) for _ in range(2)]
+    first = LiveCount(show_first, clock, 3.0, budget)
+    late = LiveCount(show_late, clock, 3.0, budget)
+    for counter in (*fillers, first, late):
+        counter.bump(1)
+    await asyncio.sleep(0.01)
+    assert shown == ["filler", "filler"]  # the budget is spent; first and late queue
+    await clock.advance(1.0)  # two tokens: both are dealt their turn in one go
+    await asyncio.sleep(0.01)
+    assert shown == ["filler", "filler", "first"]
+    assert late.edits == 0
+    for counter in (*fillers, first):
+        await counter.close()
+
+
 def test_ties_share_a_rank() -> None:
     board = [ScoreLine(1, "a", 300, 2), ScoreLine(2, "b", 250, 1), ScoreLine(3, "c", 250, 1),
              ScoreLine(4, "d", 250, 2), ScoreLine(5, "e", 0, 0), ScoreLine(6, "f", 0, 0)]
