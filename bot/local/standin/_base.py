@@ -53,6 +53,7 @@ class StandInBase:
         self.pings: list[dict[str, Any]] = []  # messages that would have notified someone
         self.sessions: dict[str, GatewaySession] = {}
         self.shard_count = 1
+        self.heartbeat_interval = 41.25  # seconds, as Discord's HELLO gives it
         self.faults: list[Fault] = []
         # Enforced message nonces: (author id, nonce) -> (message id, monotonic time created).
         self.nonces: dict[tuple[str, str], tuple[int, float]] = {}

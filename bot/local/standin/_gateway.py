@@ -3,6 +3,7 @@ dispatching events to the session of the right shard, and forced reconnects."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import secrets
 from typing import Any
@@ -14,6 +15,12 @@ from bot.local.standin._base import StandInBase
 from bot.local.standin.objects import Guild
 from bot.local.standin.state import PRIVILEGED_INTENTS, GatewaySession, _send
 from bot.shards import shard_of
+
+# Discord acknowledges a heartbeat a network round trip later. Acknowledged at once on
+# 127.0.0.1, the ACK can reach discord.py before its heartbeat thread has recorded the send,
+# and the client then takes a whole interval (41 s) for its latency: `/about` shows it and
+# every heartbeat logs "Can't keep up". Reading this connection's next frame waits as long.
+HEARTBEAT_ACK_DELAY = 0.05
 
 
 class GatewayMixin(StandInBase):
@@ -28,7 +35,7 @@ class GatewayMixin(StandInBase):
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(heartbeat=None, max_msg_size=0)
         await ws.prepare(request)
-        await _send(ws, {"op": 10, "d": {"heartbeat_interval": 41250}})
+        await _send(ws, {"op": 10, "d": {"heartbeat_interval": round(self.heartbeat_interval * 1000)}})
         session: GatewaySession | None = None
         try:
             async for msg in ws:
@@ -37,6 +44,7 @@ class GatewayMixin(StandInBase):
                 frame = orjson.loads(msg.data)
                 op = frame.get("op")
                 if op == 1:
+                    await asyncio.sleep(HEARTBEAT_ACK_DELAY)
                     await ws.send_str('{"op":11}')
                 elif op == 2:
                     session = await self._identify(ws, frame["d"])

@@ -3,7 +3,9 @@ changes endpoints, payload keys or intents fails here first, loudly."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from pathlib import Path
 
 import discord
 import pytest
@@ -13,6 +15,7 @@ from bot.local.driver import LocalDiscord
 from bot.local.session import running_bot
 from bot.local.standin import StandIn
 from bot.services import Services
+from tests.support.processes import bot_env, bot_process, wait_until
 
 
 def test_the_pinned_discord_py_version() -> None:
@@ -74,3 +77,29 @@ async def test_a_wrong_token_is_refused(services: Services) -> None:
         await bot.close()
     finally:
         await standin.stop()
+
+
+
+async def test_a_bot_process_measures_its_gateway_latency_as_a_round_trip(
+        services: Services, tmp_path: Path) -> None:
+    # discord.py's heartbeat thread records a send only once the loop has sent it. An ACK that
+    # beats it, as one from another process on 127.0.0.1 did every time, makes the latency a
+    # whole interval: 41 s with Discord's, shown by /about, "Can't keep up" at every heartbeat.
+    standin = StandIn()
+    standin.heartbeat_interval = 1.0
+    await standin.start()
+    try:
+        guild = standin.add_guild("latency", channels=("general",))
+        env = bot_env(standin, services.settings.database_url, tmp_path, DEV_GUILD_ID=str(guild.id))
+        async with bot_process(env, tmp_path / "bot.log"):
+            await wait_until(lambda: standin.guild_commands.get(guild.id) and any(
+                s.ready.is_set() for s in standin.sessions.values()), 60, "the bot to connect")
+            local = LocalDiscord(standin, guild, next(iter(guild.channels.values())),
+                                 standin.add_user("alice"))
+            await asyncio.sleep(2.5)  # two heartbeats from the bot's thread
+            about = await local.invoke("/about")
+    finally:
+        await standin.stop()
+    shown = {f["name"]: f["value"] for f in about.embed["fields"]}["Gateway latency"]
+    assert shown.endswith(" ms"), shown
+    assert int(shown.removesuffix(" ms").replace(",", "")) < 500, shown
