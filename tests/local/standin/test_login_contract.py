@@ -79,7 +79,6 @@ async def test_a_wrong_token_is_refused(services: Services) -> None:
         await standin.stop()
 
 
-
 async def test_a_bot_process_measures_its_gateway_latency_as_a_round_trip(
         services: Services, tmp_path: Path) -> None:
     # discord.py's heartbeat thread records a send only once the loop has sent it. An ACK that
