@@ -18,7 +18,7 @@ from bot.quiz import config
 from bot.quiz.config import QuizConfig
 from bot.services import Services
 from tests.cogs.test_quiz import answer_key, is_question, revealed
-from tests.support.processes import bot_env, bot_process, wait_until
+from tests.support.processes import bot_env, bot_process, wait_for_bot, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -167,8 +167,7 @@ async def test_the_bot_process_draws_nothing_itself(tmp_path: Path, database_url
         channel = next(iter(guild.channels.values()))
         env = bot_env(standin, database_url, tmp_path, DEV_GUILD_ID=str(guild.id))
         async with bot_process(env, tmp_path / "bot.log") as proc:
-            await wait_until(lambda: standin.guild_commands.get(guild.id) and any(
-                s.ready.is_set() for s in standin.sessions.values()), 60, "the bot to connect")
+            await wait_for_bot(standin, guild.id)
             players = LocalDiscord(standin, guild, channel, standin.add_user("alice"))
             for line, name in (("/defectors", "defectors-2002-2025.png"),
                                ("/recognition map", "recognition-map-2025-12-09.png")):

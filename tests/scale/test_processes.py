@@ -21,7 +21,7 @@ from bot.quiz import config
 from bot.quiz.config import QuizConfig
 from bot.services import Services
 from tests.cogs.test_quiz import answer_key, is_question, revealed
-from tests.support.processes import ROOT, bot_env, bot_process, wait_until
+from tests.support.processes import ROOT, bot_env, bot_process, ready_sessions, wait_for_bot, wait_until
 
 
 @pytest.fixture
@@ -30,10 +30,6 @@ async def standin() -> AsyncIterator[StandIn]:
     await server.start()
     yield server
     await server.stop()
-
-
-def ready_sessions(standin: StandIn) -> list[Any]:
-    return [s for s in standin.sessions.values() if s.ready.is_set() and s.ws is not None]
 
 
 async def _rows(services: Services, sql: str) -> list[Any]:
@@ -51,8 +47,7 @@ async def test_a_signal_ends_rounds_keeps_answers_and_exits_in_time(
                              QuizConfig(time_limit=60, reveal_pictures=False))
     env = bot_env(standin, services.settings.database_url, tmp_path, DEV_GUILD_ID=str(guild.id))
     async with bot_process(env, tmp_path / "bot.log") as proc:
-        await wait_until(lambda: standin.guild_commands.get(guild.id) and ready_sessions(standin),
-                         60, "the bot to connect")
+        await wait_for_bot(standin, guild.id)
         players = LocalDiscord(standin, guild, channel, standin.add_user("alice"))
         bob = players.member("bob")
         await players.invoke("/quiz start questions:5")

@@ -20,7 +20,7 @@ from bot.quiz import config
 from bot.quiz.config import QuizConfig
 from bot.services import Services
 from tests.cogs.test_quiz import answer_key, is_question
-from tests.support.processes import bot_env, bot_process, wait_until
+from tests.support.processes import bot_env, bot_process, ready_sessions, wait_for_bot, wait_until
 
 # A short lease (30 s in production): B's sweeper runs every 3 s and A renews every 1 s, so a
 # few seconds of overlap are several sweeps that must all leave A's round alone.
@@ -34,10 +34,6 @@ async def standin() -> AsyncIterator[StandIn]:
     await server.start()
     yield server
     await server.stop()
-
-
-def ready(standin: StandIn) -> list[Any]:
-    return [s for s in standin.sessions.values() if s.ready.is_set() and s.ws is not None]
 
 
 async def _rows(services: Services, sql: str) -> list[Any]:
@@ -59,9 +55,8 @@ async def _a_running_b_joining(standin: StandIn, services: Services, tmp_path: P
     env = bot_env(standin, services.settings.database_url, tmp_path, DEV_GUILD_ID=str(guild.id),
                   ROUND_LEASE_SECONDS=LEASE)
     proc_a = await stack.enter_async_context(bot_process(env, tmp_path / "a.log"))
-    await wait_until(lambda: standin.guild_commands.get(guild.id) and ready(standin), 60,
-                     "A to connect")
-    (session_a,) = (s.session_id for s in ready(standin))
+    await wait_for_bot(standin, guild.id, "A to connect")
+    (session_a,) = (s.session_id for s in ready_sessions(standin))
     players = LocalDiscord(standin, guild, channel, standin.add_user("alice"))
     start = await players.invoke("/quiz start questions:5", via=session_a, timeout=10)
     assert not start.ephemeral
@@ -71,8 +66,8 @@ async def _a_running_b_joining(standin: StandIn, services: Services, tmp_path: P
                                  via=session_a)
     assert locked.content.startswith("🔒 Locked in")
     await stack.enter_async_context(bot_process(env, tmp_path / "b.log"))
-    await wait_until(lambda: len(ready(standin)) == 2, 60, "B to connect")
-    session_b = next(s.session_id for s in ready(standin) if s.session_id != session_a)
+    await wait_until(lambda: len(ready_sessions(standin)) == 2, 60, "B to connect")
+    session_b = next(s.session_id for s in ready_sessions(standin) if s.session_id != session_a)
     # B's start-up recovery ran, and then two leases' worth of its sweeps.
     await asyncio.sleep(2 * float(LEASE) + 1)
     return proc_a, session_a, session_b, players, q0

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.local.standin import StandIn
+from bot.local.standin.state import GatewaySession
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,6 +29,17 @@ async def wait_until(check: object, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+def ready_sessions(standin: StandIn) -> list[GatewaySession]:
+    """The gateway sessions that are ready and still connected."""
+    return [s for s in standin.sessions.values() if s.ready.is_set() and s.ws is not None]
+
+
+async def wait_for_bot(standin: StandIn, guild_id: int, what: str = "the bot to connect") -> None:
+    """Until a bot process has synced its commands to the guild and a session is ready."""
+    await wait_until(lambda: standin.guild_commands.get(guild_id) and ready_sessions(standin),
+                     60, what)
 
 
 @contextlib.asynccontextmanager

@@ -15,7 +15,7 @@ from bot.local.driver import LocalDiscord
 from bot.local.session import running_bot
 from bot.local.standin import StandIn
 from bot.services import Services
-from tests.support.processes import bot_env, bot_process, wait_until
+from tests.support.processes import bot_env, bot_process, wait_for_bot
 
 
 def test_the_pinned_discord_py_version() -> None:
@@ -91,8 +91,7 @@ async def test_a_bot_process_measures_its_gateway_latency_as_a_round_trip(
         guild = standin.add_guild("latency", channels=("general",))
         env = bot_env(standin, services.settings.database_url, tmp_path, DEV_GUILD_ID=str(guild.id))
         async with bot_process(env, tmp_path / "bot.log"):
-            await wait_until(lambda: standin.guild_commands.get(guild.id) and any(
-                s.ready.is_set() for s in standin.sessions.values()), 60, "the bot to connect")
+            await wait_for_bot(standin, guild.id)
             local = LocalDiscord(standin, guild, next(iter(guild.channels.values())),
                                  standin.add_user("alice"))
             await asyncio.sleep(2.5)  # two heartbeats from the bot's thread
